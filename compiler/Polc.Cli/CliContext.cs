@@ -1,0 +1,31 @@
+namespace Polc.Cli;
+
+/// <summary>What a command may touch of the outside world, injected so tests can capture it.</summary>
+public sealed class CliContext(TextWriter output, TextWriter error, TextReader? input = null)
+{
+    public TextWriter Out { get; } = output;
+
+    public TextWriter Err { get; } = error;
+
+    public TextReader In { get; } = input ?? TextReader.Null;
+
+    /// <summary>Colour only when writing to a terminal and NO_COLOR is unset.</summary>
+    public bool Colour { get; init; }
+
+    public static CliContext FromConsole() => new(Console.Out, Console.Error, Console.In)
+    {
+        Colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null,
+    };
+}
+
+/// <summary>Exit codes shared by every command.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>The policy has errors (or, for `fmt --check` and `diff`, the answer is "yes, different").</summary>
+    public const int PolicyErrors = 1;
+
+    /// <summary>Bad command line, unreadable input, unwritable output.</summary>
+    public const int UsageOrIo = 2;
+}

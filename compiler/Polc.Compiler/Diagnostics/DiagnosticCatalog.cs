@@ -1,0 +1,182 @@
+using Polc.Compiler.Text;
+
+namespace Polc.Compiler.Diagnostics;
+
+/// <summary>
+/// Every diagnostic polc can report, one method each. Codes are stable: never renumber,
+/// never reuse a retired code. Messages are lowercase, with offending text in backticks,
+/// and end with a suggestion where one exists. Ranges: 0xxx syntax and structure,
+/// 1xx structure, 2xx syscalls, 3xx capabilities, 4xx filesystem, 5xx network,
+/// 6xx resources, 7xx isolation, 8xx labels, 9xx expectations, 2xxx backends, 3xxx lint, 9xxx I/O.
+/// </summary>
+public static class DiagnosticCatalog
+{
+    private static Diagnostic Error(string code, SourceSpan? at, string message) => new(DiagnosticSeverity.Error, code, message, at);
+
+    private static Diagnostic Warning(string code, SourceSpan? at, string message) => new(DiagnosticSeverity.Warning, code, message, at);
+
+    private static string DidYouMean(string? suggestion) => suggestion is null ? "" : $"; did you mean `{suggestion}`?";
+
+    // ---- syntax ----
+    public static Diagnostic SyntaxError(SourceSpan at, string message) => Error("POL0001", at, message);
+    public static Diagnostic UnterminatedString(SourceSpan at) => Error("POL0002", at, "unterminated string; add the closing `\"` on the same line");
+    public static Diagnostic InvalidCharacter(SourceSpan at, string shown) => Error("POL0003", at, $"invalid character {shown}");
+    public static Diagnostic InvalidNumber(SourceSpan at, string text, string why) => Error("POL0004", at, $"`{text}` is not a valid number: {why}");
+    public static Diagnostic NoPolicy(SourceSpan at) => Error("POL0005", at, "the file declares no policy; expected `policy NAME { ... }`");
+    public static Diagnostic SecondPolicy(SourceSpan at) => Error("POL0006", at, "a file holds one policy; move this one into a file of its own");
+    public static Diagnostic InvalidEscape(SourceSpan at, string escape) => Error("POL0007", at, $"unknown escape `{escape}` in string; use `\\\"`, `\\\\`, `\\n` or `\\t`");
+
+    // ---- structure ----
+    public static Diagnostic UnknownSection(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0101", at, $"unknown section `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic DuplicateSection(SourceSpan at, string name, int firstLine) =>
+        Error("POL0102", at, $"section `{name}` appears twice (first at line {firstLine}); merge them");
+    public static Diagnostic UnknownStatement(SourceSpan at, string section, string name, string? suggestion) =>
+        Error("POL0103", at, $"unknown statement `{name}` in `{section}`{DidYouMean(suggestion)}");
+    public static Diagnostic ExpectedArgument(SourceSpan at, string statement, string expected) =>
+        Error("POL0104", at, $"`{statement}` expects {expected}");
+    public static Diagnostic UnexpectedArgument(SourceSpan at, string text, string statement) =>
+        Error("POL0105", at, $"unexpected `{text}` in `{statement}`");
+    public static Diagnostic DuplicateSetting(SourceSpan at, string name, int firstLine) =>
+        Error("POL0106", at, $"`{name}` is already set at line {firstLine}");
+    public static Diagnostic ConditionNotAllowed(SourceSpan at, string statement) =>
+        Error("POL0107", at, $"`{statement}` takes no `if` condition; conditions belong to syscall rules");
+    public static Diagnostic MissingComma(SourceSpan at, string before, string after) =>
+        Error("POL0109", at, $"expected `,` between `{before}` and `{after}`");
+    public static Diagnostic StatementOutsideSection(SourceSpan at, string name, string section) =>
+        Error("POL0110", at, $"`{name}` belongs inside a section; did you mean `{section} {{ {name} ... }}`?");
+    public static Diagnostic GroupInsidePolicy(SourceSpan at) =>
+        Error("POL0111", at, "`group` declarations stand at the top level of the file, outside the policy");
+
+    // ---- bases ----
+    public static Diagnostic BaseNotFound(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0150", at, $"base policy `{name}` not found{DidYouMean(suggestion)}");
+    public static Diagnostic BaseCycle(SourceSpan at, string chain) =>
+        Error("POL0151", at, $"policies extend each other in a cycle: {chain}");
+    public static Diagnostic BaseUnreadable(SourceSpan at, string path, string reason) =>
+        Error("POL0153", at, $"cannot read base policy `{path}`: {reason}");
+    public static Diagnostic DuplicateBase(SourceSpan at, string name) =>
+        Warning("POL0154", at, $"base `{name}` is listed twice; the second mention has no effect");
+
+    // ---- groups ----
+    public static Diagnostic UnknownGroup(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0160", at, $"unknown syscall group `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic DuplicateGroup(SourceSpan at, string name, string where) =>
+        Error("POL0161", at, $"syscall group `{name}` is already defined ({where})");
+    public static Diagnostic GroupCycle(SourceSpan at, string chain) =>
+        Error("POL0162", at, $"syscall groups include each other in a cycle: {chain}");
+
+    // ---- syscalls ----
+    public static Diagnostic UnknownSyscall(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0201", at, $"unknown syscall `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic SyscallMissingOnArch(SourceSpan at, string name, string arches) =>
+        Warning("POL0202", at, $"syscall `{name}` does not exist on {arches}; the rule skips it there");
+    public static Diagnostic UnknownArch(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0203", at, $"unknown architecture `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic UnknownAction(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0204", at, $"unknown action `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic UnknownErrno(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0205", at, $"unknown errno `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic ErrnoOutOfRange(SourceSpan at, string text) =>
+        Error("POL0206", at, $"errno `{text}` is out of range; seccomp carries 0..4095");
+    public static Diagnostic TraceValueOutOfRange(SourceSpan at, string text) =>
+        Error("POL0207", at, $"trace value `{text}` is out of range; seccomp carries 0..65535");
+    public static Diagnostic RuleWithoutSyscalls(SourceSpan at, string action) =>
+        Error("POL0209", at, $"`{action}` names no syscalls");
+    public static Diagnostic DuplicateArch(SourceSpan at, string name) =>
+        Warning("POL0210", at, $"architecture `{name}` is listed twice");
+    public static Diagnostic DefaultNeedsAction(SourceSpan at) =>
+        Error("POL0211", at, "`default` expects an action, e.g. `default errno EPERM` or `default kill`");
+    public static Diagnostic SyscallsInDefault(SourceSpan at) =>
+        Error("POL0212", at, "`default` takes an action only, no syscall names");
+
+    // ---- conditions ----
+    public static Diagnostic UnknownArgument(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0250", at, $"`{name}` is not a syscall argument; use `arg0`..`arg5`{DidYouMean(suggestion)}");
+    public static Diagnostic UnknownConstant(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0251", at, $"unknown constant `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic NumberTooLarge(SourceSpan at, string text) =>
+        Error("POL0252", at, $"`{text}` does not fit in 64 bits");
+    public static Diagnostic LeftSideNotArgument(SourceSpan at, string text) =>
+        Error("POL0253", at, $"the left side of a comparison must be `argN` or `argN & MASK`, not `{text}`");
+    public static Diagnostic ConditionNeverTrue(SourceSpan at, string why) =>
+        Warning("POL0254", at, $"this comparison can never hold: {why}");
+
+    // ---- capabilities ----
+    public static Diagnostic UnknownCapability(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0301", at, $"unknown capability `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic AmbientNotAllowed(SourceSpan at, string name) =>
+        Error("POL0302", at, $"`{name}` is ambient but not allowed; add it to `allow` first");
+    public static Diagnostic CapabilityListedTwice(SourceSpan at, string name) =>
+        Warning("POL0303", at, $"capability `{name}` is listed twice in this statement");
+
+    // ---- filesystem ----
+    public static Diagnostic PathNotAbsolute(SourceSpan at, string path) =>
+        Error("POL0401", at, $"path `{path}` is not absolute; paths start with `/`");
+    public static Diagnostic InvalidGlob(SourceSpan at, string path, string why) =>
+        Error("POL0402", at, $"pattern `{path}` is malformed: {why}");
+    public static Diagnostic UnknownMountOption(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0404", at, $"unknown mount option `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic ReadonlyNeedsRoot(SourceSpan at) =>
+        Error("POL0405", at, "`readonly` applies to `root` only: write `readonly root`, or `bind ... readonly`");
+    public static Diagnostic PatternInMountPath(SourceSpan at, string path) =>
+        Error("POL0406", at, $"`{path}` is a mount point and cannot hold `*`, `**` or `{{...}}`");
+
+    // ---- network ----
+    public static Diagnostic UnknownFamily(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0501", at, $"unknown network family `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic InvalidPort(SourceSpan at, string text) =>
+        Error("POL0502", at, $"`{text}` is not a port or port range (1..65535)");
+    public static Diagnostic PortProtocol(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0503", at, $"ports belong to `tcp` or `udp`, not `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic NetworkNoneConflict(SourceSpan at, int noneLine) =>
+        Error("POL0504", at, $"`network none` (line {noneLine}) allows no network; remove one of the two");
+
+    // ---- resources ----
+    public static Diagnostic InvalidSize(SourceSpan at, string text, string? suggestion) =>
+        Error("POL0601", at, $"`{text}` is not a size; write a number with `B`, `KiB`, `MiB`, `GiB`, `TiB`, `KB`, `MB`, `GB` or `TB`{DidYouMean(suggestion)}");
+    public static Diagnostic ValueOutOfRange(SourceSpan at, string name, string text, string range) =>
+        Error("POL0602", at, $"`{name}` must be {range}, not `{text}`");
+    public static Diagnostic UnknownRlimit(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0603", at, $"unknown rlimit `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic RlimitSoftAboveHard(SourceSpan at, string name) =>
+        Error("POL0604", at, $"rlimit `{name}`: the soft limit is above the hard limit");
+    public static Diagnostic InvalidCpuset(SourceSpan at, string text) =>
+        Error("POL0605", at, $"`{text}` is not a CPU list; write e.g. `\"0-3,6\"`");
+    public static Diagnostic RateExpected(SourceSpan at, string text) =>
+        Error("POL0606", at, $"`{text}` is not a rate; write a size per second, e.g. `50MiB/s`");
+    public static Diagnostic UnknownIoLimit(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0607", at, $"unknown io limit `{name}`{DidYouMean(suggestion)}");
+
+    // ---- isolation ----
+    public static Diagnostic UnknownNamespace(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0701", at, $"unknown namespace `{name}`{DidYouMean(suggestion)}");
+    public static Diagnostic InvalidIdMap(SourceSpan at, string why) =>
+        Error("POL0702", at, $"invalid id map: {why}");
+    public static Diagnostic InvalidHostname(SourceSpan at, string name) =>
+        Error("POL0703", at, $"`{name}` is not a valid hostname (letters, digits, `-` and `.`, at most 64 characters)");
+    public static Diagnostic ConflictingNewPrivileges(SourceSpan at, int otherLine) =>
+        Error("POL0704", at, $"`no-new-privileges` and `allow-new-privileges` contradict each other (see line {otherLine})");
+    public static Diagnostic IdOutOfRange(SourceSpan at, string text) =>
+        Error("POL0705", at, $"`{text}` is not a valid user or group id (0..4294967294)");
+
+    // ---- labels ----
+    public static Diagnostic InvalidLabel(SourceSpan at, string name, string why) =>
+        Error("POL0801", at, $"`{name}` is not a valid label: {why}");
+
+    // ---- expectations ----
+    public static Diagnostic ExpectationFailed(SourceSpan at, string expectation, string arch, string actual) =>
+        Error("POL0901", at, $"expectation `{expectation}` does not hold on {arch}: the filter returns `{actual}`");
+    public static Diagnostic CapabilityExpectationFailed(SourceSpan at, string name, bool expected) =>
+        Error("POL0902", at, expected
+            ? $"expectation `capability {name}` does not hold: `{name}` is not in the resolved set"
+            : $"expectation `no capability {name}` does not hold: `{name}` is in the resolved set");
+    public static Diagnostic TooManyCallArguments(SourceSpan at, string name) =>
+        Error("POL0903", at, $"`{name}(...)` has more than six arguments");
+    public static Diagnostic UnknownExpectation(SourceSpan at, string name, string? suggestion) =>
+        Error("POL0904", at, $"unknown expectation `{name}`{DidYouMean(suggestion)}");
+
+    // ---- I/O and usage ----
+    public static Diagnostic CannotRead(string path, string reason) => Error("POL9001", null, $"cannot read `{path}`: {reason}");
+    public static Diagnostic CannotWrite(string path, string reason) => Error("POL9002", null, $"cannot write `{path}`: {reason}");
+}
