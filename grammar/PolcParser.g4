@@ -33,8 +33,10 @@ body
     : sep* (bodyItem (sep+ bodyItem)*)? sep*
     ;
 
+// A `group` inside a policy is parsed so the binder can say where it belongs.
 bodyItem
-    : section
+    : groupDecl
+    | section
     | statement
     ;
 
@@ -42,12 +44,18 @@ section
     : word LBRACE sectionBody RBRACE
     ;
 
+// Sections cannot nest; a nested one is parsed anyway so the binder can say so precisely.
 sectionBody
-    : sep* (statement (sep+ statement)*)? sep*
+    : sep* (sectionItem (sep+ sectionItem)*)? sep*
+    ;
+
+sectionItem
+    : section
+    | statement
     ;
 
 statement
-    : word statementItem* (IF NEWLINE* condition)?
+    : word statementItem* (IF condition)?
     ;
 
 statementItem

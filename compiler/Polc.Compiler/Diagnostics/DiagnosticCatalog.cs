@@ -20,7 +20,7 @@ public static class DiagnosticCatalog
     // ---- syntax ----
     public static Diagnostic SyntaxError(SourceSpan at, string message) => Error("POL0001", at, message);
     public static Diagnostic UnterminatedString(SourceSpan at) => Error("POL0002", at, "unterminated string; add the closing `\"` on the same line");
-    public static Diagnostic InvalidCharacter(SourceSpan at, string shown) => Error("POL0003", at, $"invalid character {shown}");
+    public static Diagnostic InvalidCharacter(SourceSpan at, string shown) => Error("POL0003", at, $"invalid input: {shown}");
     public static Diagnostic InvalidNumber(SourceSpan at, string text, string why) => Error("POL0004", at, $"`{text}` is not a valid number: {why}");
     public static Diagnostic NoPolicy(SourceSpan at) => Error("POL0005", at, "the file declares no policy; expected `policy NAME { ... }`");
     public static Diagnostic SecondPolicy(SourceSpan at) => Error("POL0006", at, "a file holds one policy; move this one into a file of its own");
@@ -45,6 +45,8 @@ public static class DiagnosticCatalog
         Error("POL0109", at, $"expected `,` between `{before}` and `{after}`");
     public static Diagnostic StatementOutsideSection(SourceSpan at, string name, string section) =>
         Error("POL0110", at, $"`{name}` belongs inside a section; did you mean `{section} {{ {name} ... }}`?");
+    public static Diagnostic NestedSection(SourceSpan at, string name, string outer) =>
+        Error("POL0112", at, $"section `{name}` cannot stand inside `{outer}`; sections sit directly in the policy");
     public static Diagnostic GroupInsidePolicy(SourceSpan at) =>
         Error("POL0111", at, "`group` declarations stand at the top level of the file, outside the policy");
 
@@ -97,8 +99,9 @@ public static class DiagnosticCatalog
         Error("POL0251", at, $"unknown constant `{name}`{DidYouMean(suggestion)}");
     public static Diagnostic NumberTooLarge(SourceSpan at, string text) =>
         Error("POL0252", at, $"`{text}` does not fit in 64 bits");
-    public static Diagnostic LeftSideNotArgument(SourceSpan at, string text) =>
-        Error("POL0253", at, $"the left side of a comparison must be `argN` or `argN & MASK`, not `{text}`");
+    public static Diagnostic LeftSideNotArgument(SourceSpan at, string text, string? argumentOnRight) =>
+        Error("POL0253", at, $"the left side of a comparison must be `argN` or `argN & MASK`, not `{text}`"
+            + (argumentOnRight is null ? "" : $"; write the argument first: `{argumentOnRight} ... {text}`"));
     public static Diagnostic ConditionNeverTrue(SourceSpan at, string why) =>
         Warning("POL0254", at, $"this comparison can never hold: {why}");
 

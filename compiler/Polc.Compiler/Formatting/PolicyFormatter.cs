@@ -33,14 +33,16 @@ public static class PolicyFormatter
 
     private static string Layout(IList<IToken> tokens)
     {
-        var output = new StringBuilder();
+        var lines = new List<OutputLine>();
         var line = new StringBuilder();
+        string? trailingComment = null;
         var depth = 0;
         var brackets = 0;
         var lineIsContinuation = false;
         var lineIndent = 0;
         var breakPending = false;
         var blankPending = false;
+        var newlinesSinceContent = 0;
         IToken? previous = null; // last significant token written
         var wroteAnyLine = false;
         var lastLineOpenedBlock = false;
@@ -52,12 +54,10 @@ public static class PolicyFormatter
             {
                 return;
             }
-            if (blankPending && wroteAnyLine && !lastLineOpenedBlock && !line.ToString().StartsWith('}'))
-            {
-                output.Append('\n');
-            }
+            var blank = blankPending && wroteAnyLine && !lastLineOpenedBlock && !line.ToString().StartsWith('}');
             blankPending = false;
-            output.Append(string.Concat(Enumerable.Repeat(Indent, lineIndent))).Append(line).Append('\n');
+            lines.Add(new OutputLine(blank, lineIndent, line.ToString(), trailingComment));
+            trailingComment = null;
             lastLineOpenedBlock = lineOpensBlock;
             lineOpensBlock = false;
             line.Clear();
@@ -88,7 +88,8 @@ public static class PolicyFormatter
                 case PolcLexer.UNTERMINATED_STRING:
                     continue;
                 case PolcLexer.NEWLINE:
-                    if (line.Length == 0 && !lineIsContinuation)
+                    newlinesSinceContent++;
+                    if (line.Length == 0 && !lineIsContinuation && newlinesSinceContent >= 2)
                     {
                         blankPending = wroteAnyLine;
                     }
@@ -111,6 +112,7 @@ public static class PolicyFormatter
                     previous = token;
                     continue;
                 case PolcLexer.COMMENT:
+                    newlinesSinceContent = 0;
                     if (line.Length == 0)
                     {
                         StartLineIfNeeded(token);
@@ -118,7 +120,7 @@ public static class PolicyFormatter
                     }
                     else
                     {
-                        line.Append("  ").Append(token.Text.TrimEnd());
+                        trailingComment = token.Text.TrimEnd();
                     }
                     // A comment always ends its line; what follows starts a new one.
                     var keepContinuation = lineIsContinuation;
@@ -128,6 +130,7 @@ public static class PolicyFormatter
                     continue;
             }
 
+            newlinesSinceContent = 0;
             if (breakPending)
             {
                 EndLine();
@@ -166,6 +169,45 @@ public static class PolicyFormatter
             previous = token;
         }
         EndLine();
+        return Render(lines);
+    }
+
+    private sealed record OutputLine(bool BlankBefore, int Indent, string Code, string? TrailingComment)
+    {
+        public int CodeWidth => Indent * PolicyFormatter.Indent.Length + Code.Length;
+    }
+
+    /// <summary>Trailing comments on consecutive lines are aligned two spaces past the longest code.</summary>
+    private static string Render(List<OutputLine> lines)
+    {
+        var output = new StringBuilder();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var runEnd = i;
+            if (lines[i].TrailingComment is not null)
+            {
+                while (runEnd + 1 < lines.Count && lines[runEnd + 1].TrailingComment is not null && !lines[runEnd + 1].BlankBefore)
+                {
+                    runEnd++;
+                }
+            }
+            var column = lines.Skip(i).Take(runEnd - i + 1).Max(l => l.CodeWidth) + 2;
+            for (var j = i; j <= runEnd; j++)
+            {
+                var current = lines[j];
+                if (current.BlankBefore)
+                {
+                    output.Append('\n');
+                }
+                output.Append(string.Concat(Enumerable.Repeat(Indent, current.Indent))).Append(current.Code);
+                if (current.TrailingComment is { } comment)
+                {
+                    output.Append(' ', column - current.CodeWidth).Append(comment);
+                }
+                output.Append('\n');
+            }
+            i = runEnd;
+        }
         return output.ToString();
     }
 

@@ -43,10 +43,14 @@ internal sealed partial class ConditionBinder(DiagnosticBag diagnostics, ValueBi
 
     private CompareConditionIr? BindCompare(OperandSyntax left, CompareOp op, ValueSyntax right, SourceSpan span)
     {
-        var argument = ArgumentIndex(left.Argument);
+        var argument = ArgumentIndex(left.Argument, right);
+        if (argument is null)
+        {
+            return null;
+        }
         var mask = left.Mask is { } m ? values.Constant(m) : CompareConditionIr.NoMask;
         var value = values.Constant(right);
-        if (argument is null || mask is null || value is null)
+        if (mask is null || value is null)
         {
             return null;
         }
@@ -57,7 +61,7 @@ internal sealed partial class ConditionBinder(DiagnosticBag diagnostics, ValueBi
         return new CompareConditionIr(argument.Value, mask.Value, op, value.Value, span);
     }
 
-    private int? ArgumentIndex(WordSyntax word)
+    private int? ArgumentIndex(WordSyntax word, ValueSyntax right)
     {
         var index = Array.IndexOf(ArgumentNames, word.Text);
         if (index >= 0)
@@ -70,7 +74,8 @@ internal sealed partial class ConditionBinder(DiagnosticBag diagnostics, ValueBi
         }
         else
         {
-            diagnostics.Add(DiagnosticCatalog.LeftSideNotArgument(word.Span, word.Text));
+            var reversed = right is NameValueSyntax { Name: var name } && ArgumentNames.Contains(name) ? name : null;
+            diagnostics.Add(DiagnosticCatalog.LeftSideNotArgument(word.Span, word.Text, reversed));
         }
         return null;
     }

@@ -18,7 +18,7 @@ public sealed class PolicyBinder
     public static BindResult Bind(SourceText source)
     {
         var binder = new PolicyBinder();
-        var (unit, syntax) = binder.LoadUnit(source, KeyOf(source.Path), bundled: false);
+        var (unit, syntax) = binder.LoadUnit(source, KeyOf(source), bundled: false);
         if (unit is null || binder._diagnostics.HasErrors)
         {
             return new BindResult(null, syntax, binder._diagnostics.Sorted());
@@ -71,7 +71,7 @@ public sealed class PolicyBinder
                 continue;
             }
             var (baseSource, baseBundled) = resolved;
-            var baseKey = baseBundled ? "bundled:" + baseSource.Path : KeyOf(baseSource.Path);
+            var baseKey = baseBundled ? "bundled:" + baseSource.Path : KeyOf(baseSource);
             if (!seenBases.Add(baseKey))
             {
                 _diagnostics.Add(DiagnosticCatalog.DuplicateBase(reference.Span, reference.Text));
@@ -110,11 +110,14 @@ public sealed class PolicyBinder
             _diagnostics.Add(DiagnosticCatalog.BaseNotFound(reference.Span, reference.Text, SpellChecker.Suggest(name, BundledProfiles.Names)));
             return null;
         }
-        var directory = Path.GetDirectoryName(from.Path);
-        var path = Path.IsPathRooted(reference.Text) ? reference.Text : Path.Combine(string.IsNullOrEmpty(directory) ? "." : directory, reference.Text);
+        // Shown relative when the including file was given relative, so diagnostics stay short and portable.
+        var fullPath = Path.GetFullPath(reference.Text, Path.GetDirectoryName(from.FullPath)!);
+        var displayPath = Path.IsPathRooted(reference.Text) || Path.IsPathRooted(from.Path)
+            ? fullPath
+            : NormalizeRelative(Path.Combine(Path.GetDirectoryName(from.Path) ?? "", reference.Text));
         try
         {
-            return (SourceText.FromFile(path), false);
+            return (SourceText.FromBytes(displayPath, File.ReadAllBytes(fullPath), fullPath), false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -124,5 +127,23 @@ public sealed class PolicyBinder
         }
     }
 
-    private static string KeyOf(string path) => Path.GetFullPath(path);
+    private static string KeyOf(SourceText source) => source.FullPath;
+
+    /// <summary>`a/b/../c.pol` as `a/c.pol`, without making it absolute.</summary>
+    private static string NormalizeRelative(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part == ".." && parts.Count > 0 && parts[^1] != "..")
+            {
+                parts.RemoveAt(parts.Count - 1);
+            }
+            else if (part is not ("." or ""))
+            {
+                parts.Add(part);
+            }
+        }
+        return string.Join('/', parts);
+    }
 }

@@ -126,6 +126,7 @@ internal sealed partial class UnitBinder
         }
         ulong? readBps = null, writeBps = null, readIops = null, writeIops = null;
         var any = false;
+        var unknown = false;
         while (!cursor.AtEnd)
         {
             var key = cursor.Next()!;
@@ -138,11 +139,16 @@ internal sealed partial class UnitBinder
                 case "write-iops": writeIops = _values.Integer(cursor.Next(), "write-iops", 1, ulong.MaxValue, cursor.EndSpan); break;
                 default:
                     _diagnostics.Add(DiagnosticCatalog.UnknownIoLimit(key.Span, name, SpellChecker.Suggest(name, IoLimitNames)));
+                    unknown = true;
+                    if (cursor.Peek is not null and not WordArgument)
+                    {
+                        cursor.Next(); // its value
+                    }
                     continue;
             }
             any = true;
         }
-        if (!any)
+        if (!any && !unknown)
         {
             _diagnostics.Add(DiagnosticCatalog.ExpectedArgument(cursor.EndSpan, "io", "at least one of `read RATE`, `write RATE`, `read-iops N`, `write-iops N`"));
         }

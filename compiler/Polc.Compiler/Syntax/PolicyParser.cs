@@ -28,7 +28,7 @@ public static class PolicyParser
         }
         var builder = new SyntaxBuilder(source, diagnostics);
         var file = builder.BuildFile(tree);
-        return new Result(file, diagnostics);
+        return new Result(diagnostics.Any(d => d.IsError) ? null : file, diagnostics);
     }
 
     /// <summary>All tokens of the file including comments; bad characters and unterminated strings
@@ -91,7 +91,7 @@ public static class PolicyParser
         catch (ParseCanceledException)
         {
             tokens.Reset();
-            parser = new PolcParser(tokens);
+            parser = new PolcParser(tokens) { ErrorHandler = new LineRecoveryStrategy() };
             parser.RemoveErrorListeners();
             parser.AddErrorListener(new SyntaxErrorListener(source, diagnostics));
             parser.Interpreter.PredictionMode = PredictionMode.LL;
@@ -99,15 +99,16 @@ public static class PolicyParser
         }
     }
 
+    /// <summary>`$`, U+0000, or "bytes that are not UTF-8", with a count when several in a row.</summary>
     internal static string Describe(string text)
     {
-        if (text.Length == 1 && !char.IsControl(text[0]) && text[0] != '\uFFFD')
+        var more = text.Length > 1 ? $" (and {text.Length - 1} more)" : "";
+        return text[0] switch
         {
-            return $"`{text}`";
-        }
-        var first = text.Length > 0 ? text[0] : '\0';
-        var shown = first == '\uFFFD' ? "a byte that is not UTF-8" : $"U+{(int)first:X4}";
-        return text.Length > 1 ? $"{shown} (and {text.Length - 1} more)" : shown;
+            '\uFFFD' => "bytes that are not valid UTF-8" + more,
+            var c when char.IsControl(c) || char.IsWhiteSpace(c) => $"character U+{(int)c:X4}{more}",
+            var c => $"character `{c}`{more}",
+        };
     }
 
     private sealed class SyntaxErrorListener(SourceText source, List<Diagnostic> diagnostics) : IAntlrErrorListener<IToken>
@@ -137,7 +138,13 @@ public static class PolicyParser
             {
                 return "";
             }
-            var names = set.ToList().Select(TokenDisplay.Expected).Where(n => n is not null).Distinct().ToList();
+            var types = set.ToList().ToList();
+            if (types.Contains(PolcLexer.IDENTIFIER))
+            {
+                // Keywords that double as names are not worth listing beside "a name".
+                types.RemoveAll(t => t is PolcLexer.POLICY or PolcLexer.GROUP or PolcLexer.EXTENDS or PolcLexer.IN or PolcLexer.NOT);
+            }
+            var names = types.Select(TokenDisplay.Expected).Where(n => n is not null).Distinct().ToList();
             if (names.Count is 0 or > 5)
             {
                 return "";

@@ -39,19 +39,35 @@ internal sealed class SyntaxBuilder(SourceText source, List<Diagnostic> diagnost
         var statements = new List<StatementSyntax>();
         foreach (var item in context.body().bodyItem())
         {
-            if (item.section() is { } section)
+            if (item.groupDecl() is { } misplaced)
             {
-                sections.Add(new SectionSyntax(
-                    Word(section.word()),
-                    section.sectionBody().statement().Select(BuildStatement).ToList(),
-                    SpanOf(section)));
+                diagnostics.Add(DiagnosticCatalog.GroupInsidePolicy(SpanOf(misplaced.GROUP().Symbol)));
             }
-            else
+            else if (item.section() is { } section)
             {
-                statements.Add(BuildStatement(item.statement()));
+                sections.Add(BuildSection(section));
+            }
+            else if (item.statement() is { } statement)
+            {
+                statements.Add(BuildStatement(statement));
             }
         }
         return new PolicySyntax(Word(context.word()), bases, sections, statements, SpanOf(context));
+    }
+
+    private SectionSyntax BuildSection(P.SectionContext section)
+    {
+        var statements = new List<StatementSyntax>();
+        foreach (var item in section.sectionBody().sectionItem())
+        {
+            if (item.section() is { } nested)
+            {
+                diagnostics.Add(DiagnosticCatalog.NestedSection(SpanOf(nested.word()), nested.word().GetText(), section.word().GetText()));
+                continue;
+            }
+            statements.Add(BuildStatement(item.statement()));
+        }
+        return new SectionSyntax(Word(section.word()), statements, SpanOf(section));
     }
 
     private GroupDeclarationSyntax BuildGroup(P.GroupDeclContext context)

@@ -5,15 +5,19 @@ public sealed class SourceText
 {
     private readonly int[] _lineStarts;
 
-    public SourceText(string path, string text)
+    public SourceText(string path, string text, string? fullPath = null)
     {
         Path = path;
+        FullPath = fullPath ?? System.IO.Path.GetFullPath(path);
         Text = text;
         _lineStarts = ComputeLineStarts(text);
     }
 
     /// <summary>The path as the user gave it (used verbatim in diagnostics).</summary>
     public string Path { get; }
+
+    /// <summary>Where the file really is, for resolving relative `extends "..."` paths.</summary>
+    public string FullPath { get; }
 
     public string Text { get; }
 
@@ -26,7 +30,7 @@ public sealed class SourceText
         return FromBytes(path, bytes);
     }
 
-    public static SourceText FromBytes(string path, byte[] bytes)
+    public static SourceText FromBytes(string path, byte[] bytes, string? fullPath = null)
     {
         var encoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
         var text = encoding.GetString(bytes);
@@ -34,7 +38,7 @@ public sealed class SourceText
         {
             text = text[1..];
         }
-        return new SourceText(path, text);
+        return new SourceText(path, text, fullPath);
     }
 
     /// <summary>1-based line and column of an offset; columns count UTF-16 code units, tabs as one.</summary>

@@ -33,27 +33,35 @@ public static class Baseline
         }
     }
 
+    /// <summary>A line diff (longest common subsequence), at most 40 lines of it.</summary>
     public static string Diff(string expected, string actual)
     {
         var a = expected.Split('\n');
         var b = actual.Split('\n');
-        var lines = new List<string>();
-        var max = Math.Max(a.Length, b.Length);
-        for (var i = 0; i < max && lines.Count < 40; i++)
+        var lcs = new int[a.Length + 1, b.Length + 1];
+        for (var i = a.Length - 1; i >= 0; i--)
         {
-            var left = i < a.Length ? a[i] : null;
-            var right = i < b.Length ? b[i] : null;
-            if (left == right)
+            for (var j = b.Length - 1; j >= 0; j--)
             {
-                continue;
+                lcs[i, j] = a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
             }
-            if (left is not null)
+        }
+        var lines = new List<string>();
+        int x = 0, y = 0;
+        while ((x < a.Length || y < b.Length) && lines.Count < 40)
+        {
+            if (x < a.Length && y < b.Length && a[x] == b[y])
             {
-                lines.Add($"@{i + 1} - {left}");
+                x++;
+                y++;
             }
-            if (right is not null)
+            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y]))
             {
-                lines.Add($"@{i + 1} + {right}");
+                lines.Add($"@{y + 1} + {b[y++]}");
+            }
+            else
+            {
+                lines.Add($"@{x + 1} - {a[x++]}");
             }
         }
         return string.Join('\n', lines);
