@@ -51,9 +51,7 @@ public sealed class DockerArgsBackend : IBackend
         Flag("--user", spec.User);
         Flag("--hostname", spec.Hostname);
         Flag("--network", spec.Network);
-        Flag("--pid", spec.Pid);
         Flag("--ipc", spec.Ipc);
-        Flag("--uts", spec.Uts);
         Flag("--cgroupns", spec.Cgroupns);
         if (spec.ReadOnly)
         {

@@ -25,9 +25,7 @@ public sealed record DockerRunSpec(
     string? User,
     string? Hostname,
     string? Network,
-    string? Pid,
     string? Ipc,
-    string? Uts,
     string? Cgroupns,
     bool ReadOnly,
     IReadOnlyList<DockerTmpfs> Tmpfs,
@@ -125,9 +123,7 @@ public sealed record DockerRunSpec(
             User: user,
             Hostname: isolation.Hostname?.Value,
             Network: namespaces.Network,
-            Pid: namespaces.Pid,
             Ipc: namespaces.Ipc,
-            Uts: namespaces.Uts,
             Cgroupns: namespaces.Cgroupns,
             ReadOnly: policy.Filesystem.IsReadOnlyRoot,
             Tmpfs: policy.Filesystem.Tmpfs.Select(TmpfsOf).ToList(),
@@ -182,16 +178,15 @@ public sealed record DockerRunSpec(
         }
     }
 
-    private sealed record NamespaceModes(string? Network, string? Pid, string? Ipc, string? Uts, string? Cgroupns);
+    private sealed record NamespaceModes(string? Network, string? Ipc, string? Cgroupns);
 
-    /// <summary>An empty `namespaces` list leaves Docker's defaults; a written list is taken literally, so a namespace
-    /// it leaves out is shared with the host, as the launcher would do.</summary>
+    /// <summary>A container always has its own pid, ipc, uts, net and mount namespaces, so only what the policy adds to
+    /// Docker's defaults is said: `ipc` and `cgroup` as `private` (the daemon's default may be shareable or host).
+    /// A namespace the policy leaves out is never turned into a `host` mode: the namespace list also holds namespaces that
+    /// other settings imply, and sharing a host namespace is a decision the line must not make on its own.</summary>
     private static NamespaceModes Namespaces(PolicyIr policy, string target, List<Diagnostic> diagnostics)
     {
         var isolation = policy.Isolation;
-        var listed = isolation.Namespaces.Length > 0;
-        string? HostUnlessListed(NamespaceKind kind) => listed && !isolation.Has(kind) ? "host" : null;
-
         foreach (var ns in isolation.Namespaces)
         {
             if (ns.Value == NamespaceKind.User)
@@ -203,22 +198,10 @@ public sealed record DockerRunSpec(
                 diagnostics.Add(DiagnosticCatalog.NamespaceNotExpressible(ns.Span, target, "time", "Docker has no time namespace option"));
             }
         }
-        if (!isolation.Has(NamespaceKind.User) && isolation.UidMaps.Concat(isolation.GidMaps).FirstOrDefault() is { } map)
-        {
-            diagnostics.Add(DiagnosticCatalog.UserNamespaceNotExpressible(map.Span, target));
-        }
-        if (listed && !isolation.Has(NamespaceKind.Mount))
-        {
-            diagnostics.Add(DiagnosticCatalog.NamespaceNotExpressible(isolation.Namespaces[0].Span, target, "mount",
-                "a container always has its own mount namespace; leaving `mount` out cannot share the host's"));
-        }
-
-        var network = policy.Network.IsNone ? "none" : HostUnlessListed(NamespaceKind.Net);
-        // --hostname needs a UTS namespace of its own, so a hostname keeps it even when `uts` is not listed.
-        var uts = isolation.Hostname is null ? HostUnlessListed(NamespaceKind.Uts) : null;
-        var ipc = listed ? (isolation.Has(NamespaceKind.Ipc) ? "private" : "host") : null;
-        var cgroupns = listed ? (isolation.Has(NamespaceKind.Cgroup) ? "private" : "host") : null;
-        return new NamespaceModes(network, HostUnlessListed(NamespaceKind.Pid), ipc, uts, cgroupns);
+        return new NamespaceModes(
+            policy.Network.IsNone ? "none" : null,
+            isolation.Has(NamespaceKind.Ipc) ? "private" : null,
+            isolation.Has(NamespaceKind.Cgroup) ? "private" : null);
     }
 
     private static DockerTmpfs TmpfsOf(TmpfsMountIr tmpfs)
