@@ -189,7 +189,7 @@ public static class DiagnosticCatalog
     public static Diagnostic CustomRootNotExpressible(SourceSpan at, string target) =>
         Warning("POL2411", at, $"{target} always runs the image's root filesystem; `root` is left out there; build an image from that directory instead");
     public static Diagnostic MaskNotExpressible(SourceSpan at, string target, string path) =>
-        Warning("POL2412", at, $"{target} has no option to mask `{path}` (it masks only its own default paths); the AppArmor and SELinux profiles still deny it");
+        Warning("POL2412", at, $"{target} has no option to mask `{path}` (it masks only its own default paths); it stays visible unless an AppArmor or SELinux profile denies it");
     public static Diagnostic PortRulesNotExpressible(SourceSpan at, string target) =>
         Warning("POL2413", at, $"{target} cannot restrict which ports a program binds or connects to; the rule is left out there");
     public static Diagnostic UserNamespaceNotExpressible(SourceSpan at, string target) =>
