@@ -1,3 +1,7 @@
+using Polc.Backends.Capabilities;
+using Polc.Backends.Cgroups;
+using Polc.Backends.Compose;
+using Polc.Backends.DockerRun;
 using Polc.Backends.IrDump;
 
 namespace Polc.Backends;
@@ -8,6 +12,10 @@ public static class BackendRegistry
     public static IReadOnlyList<IBackend> All { get; } =
     [
         new IrDumpBackend(),
+        new CapabilitiesBackend(),
+        new CgroupBackend(),
+        new DockerArgsBackend(),
+        new ComposeBackend(),
     ];
 
     public static IBackend? Find(string name) => All.FirstOrDefault(b => b.Name == name);

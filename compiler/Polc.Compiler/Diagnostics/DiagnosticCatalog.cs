@@ -179,6 +179,31 @@ public static class DiagnosticCatalog
     public static Diagnostic UnknownExpectation(SourceSpan at, string name, string? suggestion) =>
         Error("POL0904", at, $"unknown expectation `{name}`{DidYouMean(suggestion)}");
 
+    // ---- runtime configuration: capabilities, cgroups, docker run, compose ----
+    public static Diagnostic SwapWithoutMemory(SourceSpan at, string target) =>
+        Warning("POL2401", at, $"{target} cannot limit swap without a memory limit; `memory-swap` is left out there; add `memory`");
+    public static Diagnostic CpuQuotaTooSmall(SourceSpan at, string cpus) =>
+        Warning("POL2402", at, $"`cpu {cpus}` is below the kernel's minimum quota of 1ms per 100ms period; the quota is raised to `cpu 0.01`");
+    public static Diagnostic ReservationAboveMemory(SourceSpan at, string target) =>
+        Warning("POL2403", at, $"`memory-reservation` is above `memory`; {target} rejects that, so the reservation is left out there; lower it below `memory`");
+    public static Diagnostic NonRootCapabilities(SourceSpan at, string target, uint user, string effective, string added) =>
+        Warning("POL2410", at, $"{target} cannot set ambient capabilities: as user {user} the policy's effective set is {effective}, " +
+            $"but Docker leaves it empty and Podman raises all of --cap-add ({added}); run as root or give the binary file capabilities");
+    public static Diagnostic CustomRootNotExpressible(SourceSpan at, string target) =>
+        Warning("POL2411", at, $"{target} always runs the image's root filesystem; `root` is left out there; build an image from that directory instead");
+    public static Diagnostic MaskNotExpressible(SourceSpan at, string target, string path) =>
+        Warning("POL2412", at, $"{target} has no option to mask `{path}` (it masks only its own default paths); it stays visible unless an AppArmor or SELinux profile denies it");
+    public static Diagnostic PortRulesNotExpressible(SourceSpan at, string target) =>
+        Warning("POL2413", at, $"{target} cannot restrict which ports a program binds or connects to; the rule is left out there");
+    public static Diagnostic UserNamespaceNotExpressible(SourceSpan at, string target) =>
+        Warning("POL2414", at, $"{target} has no per-container user namespace or id map (the daemon's `userns-remap` decides); the setting is left out there");
+    public static Diagnostic NamespaceNotExpressible(SourceSpan at, string target, string name, string why) =>
+        Warning("POL2415", at, $"{target} cannot honour namespace `{name}`: {why}");
+    public static Diagnostic RlimitNotExpressible(SourceSpan at, string target, string name) =>
+        Warning("POL2416", at, $"{target} does not accept rlimit `{name}` (Docker's --ulimit leaves it out); the limit is left out there");
+    public static Diagnostic GroupWithoutUser(SourceSpan at, string target) =>
+        Warning("POL2417", at, $"{target} sets a group only together with a user; `group` is left out there; add `user`");
+
     // ---- I/O and usage ----
     public static Diagnostic CannotRead(string path, string reason) => Error("POL9001", null, $"cannot read `{path}`: {reason}");
     public static Diagnostic CannotWrite(string path, string reason) => Error("POL9002", null, $"cannot write `{path}`: {reason}");
