@@ -1,4 +1,6 @@
+using Polc.Backends.AppArmor;
 using Polc.Backends.IrDump;
+using Polc.Backends.SelinuxCil;
 
 namespace Polc.Backends;
 
@@ -8,6 +10,8 @@ public static class BackendRegistry
     public static IReadOnlyList<IBackend> All { get; } =
     [
         new IrDumpBackend(),
+        new AppArmorBackend(),
+        new SelinuxCilBackend(),
     ];
 
     public static IBackend? Find(string name) => All.FirstOrDefault(b => b.Name == name);
