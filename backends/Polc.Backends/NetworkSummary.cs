@@ -5,7 +5,7 @@ namespace Polc.Backends;
 /// <summary>
 /// How the LSM backends read the network section. No network statement at all leaves the network unrestricted;
 /// `network none` allows no inet socket; otherwise the allowed socket kinds are the IR's effective set plus what the
-/// port rules need (a `bind tcp 80` needs tcp sockets), less every family the policy denies.
+/// port rules need (a `bind tcp 80` needs tcp sockets, over the IP versions the policy allows), less every family the policy denies.
 /// </summary>
 public sealed record NetworkSummary(bool Unrestricted, bool None, NetworkAccess Allowed, NetworkAccess Denied, IReadOnlyList<PortRuleIr> Ports)
 {
@@ -21,8 +21,17 @@ public sealed record NetworkSummary(bool Unrestricted, bool None, NetworkAccess 
             return new(true, false, NetworkAccess.None, NetworkAccess.None, []);
         }
         var denied = network.Families.Where(f => !f.Allow).Aggregate(NetworkAccess.None, (all, f) => all | f.Family.Access());
-        var fromPorts = ports.Aggregate(NetworkAccess.None, (all, port) => all | Access(port.Protocol));
+        var fromPorts = ports.Aggregate(NetworkAccess.None, (all, port) => all | Access(port.Protocol)) & IpVersions(network.Effective);
         return new(false, false, network.Effective | (fromPorts & ~denied), denied, ports);
+    }
+
+    /// <summary>A port rule needs its protocol over the IP versions the policy allows any socket of, or both when it allows none.</summary>
+    private static NetworkAccess IpVersions(NetworkAccess effective)
+    {
+        const NetworkAccess v4 = NetworkAccess.Inet4Stream | NetworkAccess.Inet4Dgram | NetworkAccess.InetRaw;
+        const NetworkAccess v6 = NetworkAccess.Inet6Stream | NetworkAccess.Inet6Dgram | NetworkAccess.Inet6Raw;
+        var versions = ((effective & v4) != 0 ? v4 : 0) | ((effective & v6) != 0 ? v6 : 0);
+        return versions == 0 ? v4 | v6 : versions;
     }
 
     public static NetworkAccess Access(PortProtocol protocol) => protocol == PortProtocol.Tcp

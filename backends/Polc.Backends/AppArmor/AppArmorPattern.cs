@@ -8,12 +8,13 @@ namespace Polc.Backends.AppArmor;
 /// </summary>
 /// <remarks>
 /// Three AppArmor rules shape the translation:
-/// - `?`, `[`, `]`, `\`, `"` and `@` (before `{`, a variable) are special to AppArmor but literal in polc, so they are escaped;
-///   control characters become octal escapes; anything but plain characters puts the path in quotes.
+/// - `?`, `[`, `]` and `@` (before `{`, a variable) are special to AppArmor but literal in polc, so they are escaped;
+///   `\`, `"` and control characters become octal escapes (the parser's lexer takes `\\"` for an escaped quote);
+///   anything but plain characters puts the path in quotes.
 /// - AppArmor makes a `*` or `**` that starts a path segment match at least one character, so `/dir/*` would not
 ///   cover `/dir/` itself as polc's matcher does. Such a glob, unless a `/` follows it, is written `{,*}` / `{,**}`.
-/// - AppArmor rejects `{}` and `{a}` and reads `{,,a}` as the end of a rule; alternatives are deduplicated and
-///   a group with one alternative loses its braces.
+/// - AppArmor rejects `{}` and `{a}` and reads `{,,a}` as the end of a rule; alternatives are deduplicated,
+///   a group with one alternative loses its braces, and `{}` becomes the equivalent `{,}`.
 /// Runs of `/` are collapsed, as AppArmor does itself and as real paths are.
 /// </remarks>
 public static class AppArmorPattern
@@ -54,7 +55,12 @@ public static class AppArmorPattern
                 var close = pattern.IndexOf('}', i);
                 var alternatives = pattern[(i + 1)..close].Split(',').Distinct(StringComparer.Ordinal).ToList();
                 var converted = alternatives.Select(a => ConvertPlain(a, PreviousChar(pattern, i), NextChar(pattern, close), ref needsQuotes)).ToList();
-                output.Append(converted.Count == 1 ? converted[0] : "{" + string.Join(",", converted) + "}");
+                output.Append(converted switch
+                {
+                    [""] => "{,}", // not nothing: the parser would then merge the slashes around it
+                    [var only] => only,
+                    _ => "{" + string.Join(",", converted) + "}",
+                });
                 i = close + 1;
                 continue;
             }
@@ -100,7 +106,8 @@ public static class AppArmorPattern
         plain = char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '.' or '-' or '+' or '~' or ':';
         return c switch
         {
-            '\\' or '"' or '?' or '[' or ']' or '@' or '^' or '{' or '}' or '*' => "\\" + c,
+            '?' or '[' or ']' or '@' or '^' or '{' or '}' or '*' => "\\" + c,
+            '\\' or '"' => "\\" + System.Convert.ToString(c, 8).PadLeft(3, '0'),
             < ' ' or '\x7f' => "\\" + System.Convert.ToString(c, 8).PadLeft(3, '0'),
             _ => c.ToString(),
         };
