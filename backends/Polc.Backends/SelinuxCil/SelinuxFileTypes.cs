@@ -44,8 +44,7 @@ public static class SelinuxFileTypes
         {
             return "root_t";
         }
-        var best = Table.Where(t => t.Prefix != "/" && IsUnder(path, t.Prefix)).MaxBy(t => t.Prefix.Length);
-        return best.Type ?? "default_t";
+        return Table.Where(t => t.Prefix != "/" && IsUnder(path, t.Prefix)).OrderByDescending(t => t.Prefix.Length).Select(t => t.Type).FirstOrDefault() ?? "default_t";
     }
 
     /// <summary>Whether <paramref name="path"/> is <paramref name="directory"/> or lies below it, segment-wise.</summary>
