@@ -74,6 +74,10 @@ public sealed class AppArmorBackend : IBackend
         {
             diagnostics.Add(DiagnosticCatalog.AppArmorNameIsHat(span, name));
         }
+        if (name == "unconfined")
+        {
+            diagnostics.Add(DiagnosticCatalog.AppArmorNameUnconfined(span));
+        }
     }
 
     private static IEnumerable<string> Capabilities(PolicyIr policy, List<Diagnostic> diagnostics)

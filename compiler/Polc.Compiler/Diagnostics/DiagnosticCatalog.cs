@@ -185,6 +185,8 @@ public static class DiagnosticCatalog
         Warning("POL2203", at, $"AppArmor profile name `{name}` starts with `/`, so the profile also attaches to every program started from that path on the host; use a name without a leading `/`");
     public static Diagnostic AppArmorNameIsHat(SourceSpan? at, string name) =>
         Warning("POL2204", at, $"AppArmor reads `{name}` as a child profile (`//` separates a profile from its hat); use a name without `//`");
+    public static Diagnostic AppArmorNameUnconfined(SourceSpan? at) =>
+        Warning("POL2206", at, "AppArmor profile name `unconfined` is the kernel's own label for unconfined processes; loading this profile would confine all of them; choose another name");
     public static Diagnostic AppArmorNothingExecutable(SourceSpan? at) =>
         Warning("POL2205", at, "the filesystem rules make the AppArmor profile an allow-list without any `exec` rule, so the program itself cannot be started under it; add `exec \"/path/to/program\"`");
 

@@ -178,6 +178,7 @@ public class AppArmorProfileTests
         Assert.Contains("POL2203", BackendHarness.Emit(Backend, "policy p {\n    apparmor \"/usr/bin/app\"\n}\n").Codes);
         Assert.Contains("POL2204", BackendHarness.Emit(Backend, "policy p {\n    apparmor \"outer//inner\"\n}\n").Codes);
         Assert.Contains("POL2205", BackendHarness.Emit(Backend, "policy p {\n    filesystem {\n        read \"/etc/**\"\n    }\n}\n").Codes);
+        Assert.Contains("POL2206", BackendHarness.Emit(Backend, "policy p {\n    apparmor \"unconfined\"\n}\n").Codes);
         Assert.Empty(BackendHarness.Emit(Backend, "policy p {\n    filesystem {\n        exec \"/bin/app\"\n    }\n}\n").Diagnostics);
     }
 
