@@ -15,6 +15,7 @@ needs=(
     "scmp_sys_resolver:seccomp"
     "apparmor_parser:apparmor"                # validates generated AppArmor profiles
     "secilc:secilc"                           # compiles generated CIL modules
+    "sesearch:setools"                        # queries the compiled SELinux policy (tests of the CIL module)
     "podman:podman"                           # runs generated Docker profiles and flags
     "runc:runc"                               # runs generated OCI configs
     "/bin/busybox:busybox-static"             # offline container image / rootfs

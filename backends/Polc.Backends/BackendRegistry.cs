@@ -1,8 +1,10 @@
+using Polc.Backends.AppArmor;
 using Polc.Backends.Capabilities;
 using Polc.Backends.Cgroups;
 using Polc.Backends.Compose;
 using Polc.Backends.DockerRun;
 using Polc.Backends.IrDump;
+using Polc.Backends.SelinuxCil;
 
 namespace Polc.Backends;
 
@@ -16,6 +18,8 @@ public static class BackendRegistry
         new CgroupBackend(),
         new DockerArgsBackend(),
         new ComposeBackend(),
+        new AppArmorBackend(),
+        new SelinuxCilBackend(),
     ];
 
     public static IBackend? Find(string name) => All.FirstOrDefault(b => b.Name == name);

@@ -204,6 +204,33 @@ public static class DiagnosticCatalog
     public static Diagnostic GroupWithoutUser(SourceSpan at, string target) =>
         Warning("POL2417", at, $"{target} sets a group only together with a user; `group` is left out there; add `user`");
 
+    // ---- LSM backends: AppArmor (POL22xx), SELinux CIL (POL23xx) ----
+    public static Diagnostic AppArmorPortsNotEnforced(SourceSpan? at, string rule, string protocol) =>
+        Warning("POL2201", at, $"AppArmor cannot restrict ports: for `{rule}` and the other port rules the AppArmor profile allows {protocol} sockets on every port; the SELinux module enforces ports");
+    public static Diagnostic AppArmorCapabilityBeyondAbi(SourceSpan? at, string name) =>
+        Warning("POL2202", at, $"`{name}` is newer than AppArmor abi 3.0, so apparmor_parser grants it in the profile as `sys_admin` (the capability sets still leave SYS_ADMIN out)");
+    public static Diagnostic AppArmorNameAttaches(SourceSpan? at, string name) =>
+        Warning("POL2203", at, $"AppArmor profile name `{name}` starts with `/`, so the profile also attaches to every program started from that path on the host; use a name without a leading `/`");
+    public static Diagnostic AppArmorNameIsHat(SourceSpan? at, string name) =>
+        Warning("POL2204", at, $"AppArmor reads `{name}` as a child profile (`//` separates a profile from its hat); use a name without `//`");
+    public static Diagnostic AppArmorNameUnconfined(SourceSpan? at) =>
+        Warning("POL2206", at, "AppArmor profile name `unconfined` is the kernel's own label for unconfined processes; loading this profile would confine all of them; choose another name");
+    public static Diagnostic AppArmorNothingExecutable(SourceSpan? at) =>
+        Warning("POL2205", at, "the filesystem rules make the AppArmor profile an allow-list without any `exec` rule, so the program itself cannot be started under it; add `exec \"/path/to/program\"`");
+
+    public static Diagnostic SelinuxNoPathDeny(SourceSpan? at, string patterns) =>
+        Warning("POL2301", at, $"SELinux has no path-based deny: only AppArmor and the mount table enforce {patterns}");
+    public static Diagnostic SelinuxPathsAreLabels(SourceSpan? at, string pattern, string type) =>
+        Warning("POL2302", at, $"SELinux labels files, not paths: `{pattern}` and the other path rules inside the container become permissions on `{type}`, the type of every file the engine puts in the container");
+    public static Diagnostic SelinuxUdpConnectPort(SourceSpan? at, string rule) =>
+        Warning("POL2303", at, $"SELinux does not check the port of a udp `connect`: `{rule}` lets the module send udp to every port");
+    public static Diagnostic SelinuxIpVersion(SourceSpan? at, string family) =>
+        Warning("POL2304", at, $"SELinux cannot tell IPv4 from IPv6 sockets: `{family}` allows its socket class over both in the SELinux module");
+    public static Diagnostic SelinuxTypeNotDeclarable(SourceSpan? at, string type, string domain) =>
+        Warning("POL2305", at, $"`{type}` cannot be declared in CIL (a name starts with a letter and holds letters, digits, `_` and `-`); the module's domain is `{domain}` only");
+    public static Diagnostic SelinuxTypeTaken(SourceSpan? at, string type, string domain) =>
+        Warning("POL2306", at, $"`{type}` is a type the host policy already defines; the module declares only `{domain}`; choose a new name, e.g. `selinux type \"{domain.Replace('.', '_')}_t\"`");
+
     // ---- I/O and usage ----
     public static Diagnostic CannotRead(string path, string reason) => Error("POL9001", null, $"cannot read `{path}`: {reason}");
     public static Diagnostic CannotWrite(string path, string reason) => Error("POL9002", null, $"cannot write `{path}`: {reason}");

@@ -73,8 +73,8 @@ public static class GlobPattern
                     break;
             }
         }
-        builder.Append('$');
-        return new Regex(builder.ToString(), RegexOptions.CultureInvariant);
+        builder.Append("\\z"); // not `$`, which also matches before a final newline
+        return new Regex(builder.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline);
     }
 
     public static bool Matches(string pattern, string path) => ToRegex(pattern).IsMatch(path);
