@@ -1,4 +1,5 @@
 using Polc.Backends.IrDump;
+using Polc.Backends.Plan;
 
 namespace Polc.Backends;
 
@@ -8,6 +9,7 @@ public static class BackendRegistry
     public static IReadOnlyList<IBackend> All { get; } =
     [
         new IrDumpBackend(),
+        new PlanBackend(),
     ];
 
     public static IBackend? Find(string name) => All.FirstOrDefault(b => b.Name == name);

@@ -32,7 +32,8 @@ public static class Program
             "Examples:\n" +
             "  polc check app.pol\n" +
             "  polc compile app.pol -o out/\n" +
-            "  polc fmt --check profiles/*.pol");
+            "  polc fmt --check profiles/*.pol\n" +
+            "  polc run app.pol -- /usr/sbin/nginx -g 'daemon off;'");
         foreach (var command in Commands(context))
         {
             root.Subcommands.Add(command);
@@ -45,6 +46,7 @@ public static class Program
         CheckCommand.Create(context),
         CompileCommand.Create(context),
         FmtCommand.Create(context),
+        RunCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
