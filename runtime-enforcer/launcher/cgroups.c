@@ -46,7 +46,7 @@ static void own_cgroup(const char *controller, char *out, size_t size) {
         char *controllers = strchr(line, ':'), *path = controllers ? strchr(controllers + 1, ':') : NULL;
         if (!path) continue;
         *path++ = 0;
-        controllers++;
+        *controllers++ = 0;
         if (!controller) { found = !strcmp(line, "0") && !*controllers; }
         else {
             char *save;
@@ -86,8 +86,10 @@ void cgroups_remove(void) {
     for (int i = n_dirs - 1; i >= 0; i--) {
         char path[PATH_MAX];
         struct timespec pause = { 0, 2 * 1000 * 1000 };
-        int error = 0;
-        for (int attempt = 0; attempt < 2500 && rmdir(dirs[i].path) != 0 && (error = errno) != ENOENT; attempt++) {
+        for (int attempt = 0;; attempt++) {
+            if (rmdir(dirs[i].path) == 0) { say("cgroup", "removed %s", dirs[i].path); break; }
+            if (errno == ENOENT) break;
+            if (attempt == 2500) { fprintf(stderr, "polc-enforcer: cgroup: cannot remove %s: %s\n", dirs[i].path, strerror(errno)); break; }
             if (version != 2 || !write_file(in_dir(path, dirs[i].path, "cgroup.kill"), "1")) {
                 FILE *procs = fopen(in_dir(path, dirs[i].path, "cgroup.procs"), "re");
                 for (int pid; procs && fscanf(procs, "%d", &pid) == 1;) kill(pid, SIGKILL);
@@ -95,8 +97,6 @@ void cgroups_remove(void) {
             }
             nanosleep(&pause, NULL);
         }
-        if (access(dirs[i].path, F_OK) == 0) fprintf(stderr, "polc-enforcer: cgroup: cannot remove %s: %s\n", dirs[i].path, strerror(error));
-        else say("cgroup", "removed %s", dirs[i].path);
     }
 }
 

@@ -114,13 +114,11 @@ static void write_maps(pid_t pid, const struct plan *plan, bool privileged) {
 }
 
 /* Refuses up front when the policy requires an LSM the host kernel lacks (unless --lsm-optional). */
-static void check_lsm(struct label *label, const char *lsm, const char *probe) {
+static void check_lsm(struct label *label, const char *step, const char *lsm, const char *probe) {
     if (!label->value || access(probe, F_OK) == 0) return;
     if (label->required && !opt.lsm_optional)
-        die(lsm, "the host kernel has no %s, which this policy requires for its exec label `%s`%s; "
-            "run with --lsm-optional to run without it", lsm, label->value,
-            lsm[0] == 'a' ? " and its path rules" : "");
-    say(lsm, "not in this kernel; exec label `%s` skipped", label->value);
+        die(step, "this policy requires %s (exec label `%s`), which the host kernel lacks; run with --lsm-optional to run without it", lsm, label->value);
+    say(step, "not in this kernel; exec label `%s` skipped", label->value);
     label->value = NULL;
 }
 
@@ -171,8 +169,8 @@ int main(int argc, char **argv) {
     bool privileged = geteuid() == 0;
     if (!privileged && plan.namespaces) plan.namespaces |= NS_USER; /* unprivileged namespaces need a user namespace */
     opt.setgroups_denied = !privileged && (plan.namespaces & NS_USER);
-    check_lsm(&plan.apparmor, "apparmor", "/sys/kernel/security/apparmor");
-    check_lsm(&plan.selinux, "selinux", "/sys/fs/selinux/enforce");
+    check_lsm(&plan.apparmor, "apparmor", "AppArmor", "/sys/kernel/security/apparmor");
+    check_lsm(&plan.selinux, "selinux", "SELinux", "/sys/fs/selinux/enforce");
 
     on_die = kill_child_and_clean;
     cgroups_create(&plan);

@@ -9,7 +9,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
-#define MAX_FIELDS 8
+#define MAX_FIELDS 12
 
 static int line_number;
 
@@ -198,6 +198,7 @@ static void record(struct plan *plan, char **f, int n) {
 /* Checks that keep a plan from touching the host: every effect must live in a namespace of its own. */
 static void validate(const struct plan *plan) {
     if (!plan->name) die("plan", "no `name` record");
+    if (strchr(plan->name, '/')) die("plan", "the name `%s` holds a `/`", plan->name);
     if (plan->hostname && !(plan->namespaces & NS_UTS)) die("plan", "`hostname` without a uts namespace");
     if ((plan->n_mounts || plan->root) && !(plan->namespaces & NS_MOUNT)) die("plan", "mount steps without a mount namespace");
     if ((plan->n_uid_maps || plan->n_gid_maps) && !(plan->namespaces & NS_USER)) die("plan", "id maps without a user namespace");

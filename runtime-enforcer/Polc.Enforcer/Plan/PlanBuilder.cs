@@ -25,8 +25,10 @@ public static class PlanBuilder
         var fs = policy.Filesystem;
         var namespaces = isolation.Namespaces.Select(n => n.Value).ToHashSet();
         var root = fs.Root?.Value;
-        // Mount work needs a private mount namespace; a pid namespace needs one for its own /proc.
-        if (root is not null || fs.IsReadOnlyRoot || fs.Tmpfs.Length > 0 || fs.Binds.Length > 0 || fs.Masks.Length > 0 || namespaces.Contains(NamespaceKind.Pid))
+        // Mount work needs a private mount namespace; so do a pid namespace (for its own /proc) and a
+        // net namespace (for a sysfs that shows its devices, not the host's).
+        if (root is not null || fs.IsReadOnlyRoot || fs.Tmpfs.Length > 0 || fs.Binds.Length > 0 || fs.Masks.Length > 0
+            || namespaces.Contains(NamespaceKind.Pid) || namespaces.Contains(NamespaceKind.Net))
         {
             namespaces.Add(NamespaceKind.Mount);
         }
@@ -83,7 +85,7 @@ public static class PlanBuilder
             steps.AddRange(new[] { "stdin", "stdout", "stderr" }.Select((name, fd) => new SymlinkStep($"/proc/self/fd/{fd}", $"/dev/{name}")));
             steps.Add(new FileSystemMountStep("tmpfs", "/dev/shm", Locked, "mode=1777", Create: true));
         }
-        // A fresh sysfs shows the new network namespace's devices; without one, a new root sees the host's, read-only.
+        // Without a net namespace of its own, a new root sees the host's sysfs, read-only.
         if (namespaces.Contains(NamespaceKind.Net))
         {
             steps.Add(new FileSystemMountStep("sysfs", "/sys", Locked | MountFlags.ReadOnly, null));
