@@ -2,18 +2,8 @@
  * launcher's own cgroup (`polc-NAME-PID`), write the plan's limits, move init into it, and remove it
  * when init is gone. A guard process removes it too if the launcher itself is killed. */
 #include "enforcer.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
-#include <unistd.h>
 #include <linux/magic.h>
 
 #define MAX_DIRS 16
@@ -34,6 +24,12 @@ static bool is_fs(const char *path, long magic) {
     return statfs(path, &s) == 0 && s.f_type == magic;
 }
 
+static bool has_word(char *list, const char *separators, const char *word) {
+    char *save;
+    for (char *w = strtok_r(list, separators, &save); w; w = strtok_r(NULL, separators, &save)) if (!strcmp(w, word)) return true;
+    return false;
+}
+
 /* The launcher's own cgroup in a hierarchy, from /proc/self/cgroup (`ID:CONTROLLERS:PATH`).
  * controller NULL asks for the cgroup v2 line (`0::PATH`). */
 static void own_cgroup(const char *controller, char *out, size_t size) {
@@ -47,11 +43,7 @@ static void own_cgroup(const char *controller, char *out, size_t size) {
         if (!path) continue;
         *path++ = 0;
         *controllers++ = 0;
-        if (!controller) { found = !strcmp(line, "0") && !*controllers; }
-        else {
-            char *save;
-            for (char *c = strtok_r(controllers, ",", &save); c && !found; c = strtok_r(NULL, ",", &save)) found = !strcmp(c, controller);
-        }
+        found = controller ? has_word(controllers, ",", controller) : !strcmp(line, "0") && !*controllers;
         if (found) snprintf(out, size, "%s", strcmp(path, "/") ? path : "");
     }
     fclose(file);
@@ -63,11 +55,7 @@ static bool file_lists(const char *path, const char *word) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
     if (fd >= 0) close(fd);
-    if (n <= 0) return false;
-    text[n] = 0;
-    char *save;
-    for (char *w = strtok_r(text, " \n", &save); w; w = strtok_r(NULL, " \n", &save)) if (!strcmp(w, word)) return true;
-    return false;
+    return n > 0 && has_word(text, " \n", word);
 }
 
 static int find_dir(const char *controller) {
@@ -156,6 +144,15 @@ void cgroups_create(const struct plan *plan) {
     for (int d = 0; d < n_dirs; d++) {
         if (mkdir(dirs[d].path, 0755) != 0) die("cgroup", "cannot create %s: %s", dirs[d].path, strerror(errno));
         say("cgroup", "created %s (v%d)", dirs[d].path, version);
+        /* A v1 cpuset cgroup starts with no CPUs and no memory nodes, so nothing could join it: copy the parent's. */
+        for (int f = 0; !strcmp(dirs[d].controller, "cpuset") && f < 2; f++) {
+            char path[PATH_MAX], value[4096] = "";
+            const char *file = f ? "cpuset.mems" : "cpuset.cpus";
+            int fd = open(in_dir(path, dirs[d].path, f ? "../cpuset.mems" : "../cpuset.cpus"), O_RDONLY | O_CLOEXEC);
+            ssize_t n = fd < 0 ? -1 : read(fd, value, sizeof value - 1);
+            if (fd >= 0) close(fd);
+            if (n <= 0 || !write_file(in_dir(path, dirs[d].path, file), value)) die("cgroup", "cannot initialise %s: %s", path, strerror(errno));
+        }
     }
     for (int i = 0; i < plan->n_cgroups; i++) {
         const struct cgroup_write *w = &plan->cgroups[i];

@@ -13,10 +13,23 @@
 #define POLC_ENFORCER_H
 
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
+#include <linux/capability.h>
 
 #define EXIT_SETUP 125 /* the launcher failed before the program ran (as docker and podman do) */
 #define MAX_STEPS 256
@@ -28,7 +41,6 @@ enum namespace_bit {
 };
 
 struct id_map { uint32_t inside, outside, count; };
-
 enum mount_kind { MOUNT_READONLY_ROOT, MOUNT_FS, MOUNT_BIND, MOUNT_SYMLINK, MOUNT_MASK };
 
 /* One step of the mount phase, executed in plan order. Paths other than bind sources are inside the new root. */
@@ -43,24 +55,17 @@ struct mount_step {
 };
 
 struct cgroup_write { int version; const char *controller; const char *file; const char *value; };
-
 struct rlimit_step { int resource; const char *name; uint64_t soft, hard; };
-
 struct label { const char *value; bool required; };
 
 struct plan {
-    const char *name;
+    const char *name, *hostname, *root;
     unsigned namespaces;
     struct id_map uid_maps[MAX_MAPS], gid_maps[MAX_MAPS];
-    int n_uid_maps, n_gid_maps;
-    const char *hostname;
-    const char *root;
     struct mount_step mounts[MAX_STEPS];
-    int n_mounts;
     struct cgroup_write cgroups[MAX_STEPS];
-    int n_cgroups;
     struct rlimit_step rlimits[MAX_RLIMITS];
-    int n_rlimits;
+    int n_uid_maps, n_gid_maps, n_mounts, n_cgroups, n_rlimits;
     bool has_user, has_group;
     uint32_t user, group;
     uint64_t cap_bounding, cap_permitted, cap_effective, cap_inheritable, cap_ambient;
@@ -79,13 +84,10 @@ struct options {
 };
 
 extern struct options opt;
-
-/* Called by die() in the launcher process only: kills the child and removes cgroups. */
-extern void (*on_die)(void);
+extern void (*on_die)(void); /* set in the launcher process only: kills init and removes the cgroups */
 
 __attribute__((noreturn, format(printf, 2, 3))) void die(const char *step, const char *format, ...);
 __attribute__((format(printf, 2, 3))) void say(const char *step, const char *format, ...);
-__attribute__((noreturn, format(printf, 3, 4))) void die_code(int code, const char *step, const char *format, ...);
 bool write_file(const char *path, const char *text);
 
 /* plan.c */
@@ -102,6 +104,5 @@ __attribute__((noreturn)) void run_init(pid_t program);
 
 /* program.c: in the program, right before execve. */
 __attribute__((noreturn)) void exec_program(const struct plan *plan, char **argv, const void *saved_mask);
-const char *cap_name(int cap);
 
 #endif

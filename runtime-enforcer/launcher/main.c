@@ -2,20 +2,9 @@
  * clones init into the new namespaces, forwards signals to it, and when it is gone removes the
  * cgroups and exits with the program's status (death by signal N gives 128+N). */
 #include "enforcer.h"
-
-#include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 struct options opt;
 void (*on_die)(void);
@@ -26,22 +15,13 @@ static void vreport(const char *step, const char *format, va_list args) {
     dprintf(STDERR_FILENO, "polc-enforcer: %s: %s\n", step, text);
 }
 
-static __attribute__((noreturn)) void vdie(int code, const char *step, const char *format, va_list args) {
-    vreport(step, format, args);
-    if (on_die) on_die();
-    _exit(code);
-}
-
-void die_code(int code, const char *step, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    vdie(code, step, format, args);
-}
-
 void die(const char *step, const char *format, ...) {
     va_list args;
     va_start(args, format);
-    vdie(EXIT_SETUP, step, format, args);
+    vreport(step, format, args);
+    va_end(args);
+    if (on_die) on_die();
+    _exit(EXIT_SETUP);
 }
 
 void say(const char *step, const char *format, ...) {
@@ -63,22 +43,15 @@ bool write_file(const char *path, const char *text) {
     return ok;
 }
 
+/* The whole plan (at most 16 MiB) as one NUL-terminated string. */
 static char *read_all(int fd, size_t *length) {
-    size_t capacity = 1 << 16, size = 0;
+    size_t capacity = 16u << 20;
     char *text = malloc(capacity + 1);
-    for (;;) {
-        if (text && size == capacity) {
-            if (capacity >= 16u << 20) die("plan", "the plan is larger than 16 MiB");
-            text = realloc(text, (capacity *= 2) + 1);
-        }
-        if (!text) die("plan", "out of memory");
-        ssize_t n = read(fd, text + size, capacity - size);
-        if (n == 0) break;
-        if (n < 0 && errno != EINTR) die("plan", "cannot read: %s", strerror(errno));
-        if (n > 0) size += (size_t)n;
-    }
-    text[size] = 0;
-    *length = size;
+    ssize_t n = 1;
+    for (*length = 0; text && n != 0 && *length < capacity; *length += n > 0 ? (size_t)n : 0)
+        if ((n = read(fd, text + *length, capacity - *length)) < 0 && errno != EINTR) die("plan", "cannot read: %s", strerror(errno));
+    if (!text || *length == capacity) die("plan", text ? "the plan is larger than 16 MiB" : "out of memory");
+    text[*length] = 0;
     return text;
 }
 

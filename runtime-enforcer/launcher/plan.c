@@ -2,11 +2,7 @@
  * space, bytes outside 0x21..0x7e and `%` written as %XX; first line `polc-plan 1`, last line `end`.
  * Anything unknown, malformed or out of range is an error: a plan is never half-understood. */
 #include "enforcer.h"
-
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mount.h>
+#include <strings.h>
 #include <sys/resource.h>
 
 #define MAX_FIELDS 12
@@ -15,6 +11,10 @@ static int line_number;
 
 #define bad(format, ...) die("plan", "line %d: " format, line_number, ##__VA_ARGS__)
 
+static int hex_value(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 /* Decodes %XX escapes in place; rejects raw bytes that should have been escaped. */
 static char *decode(char *field) {
     char *out = field;
@@ -22,11 +22,9 @@ static char *decode(char *field) {
         unsigned char c = (unsigned char)*in;
         if (c < 0x21 || c > 0x7e) bad("unescaped byte 0x%02x", c);
         if (c != '%') { *out++ = (char)c; continue; }
-        char hex[3] = { in[1], in[1] ? in[2] : 0, 0 };
-        char *end;
-        unsigned long value = strtoul(hex, &end, 16);
-        if (strlen(hex) != 2 || *end || value == 0) bad("bad escape `%%%s`", hex);
-        *out++ = (char)value;
+        int high = hex_value(in[1]), low = high < 0 ? -1 : hex_value(in[2]);
+        if (low < 0 || (high | low) == 0) bad("bad escape `%%%.2s`", in + 1);
+        *out++ = (char)(high << 4 | low);
         in += 2;
     }
     *out = 0;
@@ -76,12 +74,10 @@ static const char *const ns_names[] = { "user", "pid", "mount", "uts", "ipc", "n
 static const uint64_t ns_bits[] = { NS_USER, NS_PID, NS_MOUNT, NS_UTS, NS_IPC, NS_NET, NS_CGROUP, NS_TIME };
 static const char *const fs_names[] = { "proc", "sysfs", "tmpfs", "mqueue", "devpts", NULL };
 
-static const struct { const char *name; int resource; } rlimit_names[] = {
-    { "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
-    { "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK },
-    { "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
-    { "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
-    { "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+#define R(name) { #name, RLIMIT_##name }
+static const struct { const char *name; int resource; } rlimit_names[] = { /* matched without case: `nofile` is NOFILE */
+    R(AS), R(CORE), R(CPU), R(DATA), R(FSIZE), R(LOCKS), R(MEMLOCK), R(MSGQUEUE),
+    R(NICE), R(NOFILE), R(NPROC), R(RSS), R(RTPRIO), R(RTTIME), R(SIGPENDING), R(STACK),
 };
 
 #if defined(__x86_64__)
@@ -101,11 +97,9 @@ static void seccomp_record(struct plan *plan, const char *arch, char *hex) {
     if (length == 0 || length % 16 || length / 16 > 4096) bad("the seccomp filter must hold 1..4096 instructions");
     unsigned char *bytes = (unsigned char *)hex; /* decoded in place: two hex digits become one byte */
     for (size_t i = 0; i < length / 2; i++) {
-        char pair[3] = { hex[2 * i], hex[2 * i + 1], 0 };
-        char *end;
-        unsigned long value = strtoul(pair, &end, 16);
-        if (*end) bad("the seccomp filter is not hexadecimal");
-        bytes[i] = (unsigned char)value;
+        int high = hex_value(hex[2 * i]), low = hex_value(hex[2 * i + 1]);
+        if (high < 0 || low < 0) bad("the seccomp filter is not hexadecimal");
+        bytes[i] = (unsigned char)(high << 4 | low);
     }
     plan->filter = bytes;
     plan->filter_len = length / 2;
@@ -169,7 +163,7 @@ static void record(struct plan *plan, char **f, int n) {
     else if (!strcmp(k, "rlimit")) {
         WANT(3);
         size_t i = 0;
-        while (i < sizeof rlimit_names / sizeof *rlimit_names && strcmp(rlimit_names[i].name, f[1])) i++;
+        while (i < sizeof rlimit_names / sizeof *rlimit_names && strcasecmp(rlimit_names[i].name, f[1])) i++;
         if (i == sizeof rlimit_names / sizeof *rlimit_names) bad("unknown rlimit `%s`", f[1]);
         if (plan->n_rlimits == MAX_RLIMITS) bad("too many rlimits");
         plan->rlimits[plan->n_rlimits++] = (struct rlimit_step){ rlimit_names[i].resource, f[1], number(f[2]), number(f[3]) };

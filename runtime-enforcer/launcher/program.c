@@ -2,18 +2,8 @@
  * group, capabilities (bounding set first, then permitted/effective/inheritable, then ambient),
  * no_new_privs, the LSM exec label, and seccomp last. */
 #include "enforcer.h"
-
-#include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
@@ -26,7 +16,7 @@ static const char *const cap_names[] = {
     "CHECKPOINT_RESTORE",
 };
 
-const char *cap_name(int cap) {
+static const char *cap_name(int cap) {
     return cap >= 0 && cap < (int)(sizeof cap_names / sizeof *cap_names) ? cap_names[cap] : "?";
 }
 
@@ -117,6 +107,7 @@ void exec_program(const struct plan *plan, char **argv, const void *saved_mask) 
     }
     say("exec", "%s", argv[0]);
     execvp(argv[0], argv);
-    int error = errno;
-    die_code(error == ENOENT ? 127 : 126, "exec", "%s: %s", argv[0], strerror(error));
+    int error = errno; /* as a shell: 127 when there is no such program, 126 when it cannot run */
+    dprintf(STDERR_FILENO, "polc-enforcer: exec: %s: %s\n", argv[0], strerror(error));
+    _exit(error == ENOENT ? 127 : 126);
 }

@@ -2,29 +2,27 @@
  * hostname, the mount tree and the new root), forks the program, and then stays as PID 1:
  * it reaps zombies, forwards signals to the program, and exits with the program's status. */
 #include "enforcer.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <net/if.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
-#include <linux/capability.h>
 #include <linux/openat2.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x80
 #endif
+
+static int resolve(int root, const char *path, bool create, bool directory);
+
+/* The directory that holds PATH's last component, inside the new root; *leaf points into `buffer`. */
+static int open_parent(int root, const char *path, char buffer[PATH_MAX], const char **leaf) {
+    snprintf(buffer, PATH_MAX, "%s", path);
+    char *slash = strrchr(buffer, '/');
+    *slash = 0;
+    *leaf = slash + 1;
+    return resolve(root, buffer[0] ? buffer : "/", false, true);
+}
 
 /* Opens PATH inside the new root without letting `..` or symlinks escape it. With `create`, a missing
  * last component is made first (a directory, or an empty file for a file to be bound over). */
@@ -32,13 +30,11 @@ static int resolve(int root, const char *path, bool create, bool directory) {
     struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
     int fd = (int)syscall(SYS_openat2, root, path[1] ? path + 1 : ".", &how, sizeof how);
     if (fd >= 0 || errno != ENOENT || !create) return fd;
-    char parent[PATH_MAX];
-    snprintf(parent, sizeof parent, "%s", path);
-    char *slash = strrchr(parent, '/');
-    *slash = 0;
-    int dir = resolve(root, parent[0] ? parent : "/", false, true);
+    char buffer[PATH_MAX];
+    const char *leaf;
+    int dir = open_parent(root, path, buffer, &leaf);
     if (dir < 0) return -1;
-    int made = directory ? mkdirat(dir, slash + 1, 0755) : mknodat(dir, slash + 1, S_IFREG | 0644, 0);
+    int made = directory ? mkdirat(dir, leaf, 0755) : mknodat(dir, leaf, S_IFREG | 0644, 0);
     close(dir);
     return made == 0 || errno == EEXIST ? resolve(root, path, false, directory) : -1;
 }
@@ -111,12 +107,10 @@ static void mount_steps(const struct plan *plan) {
             break;
         }
         case MOUNT_SYMLINK: {
-            char parent[PATH_MAX];
-            snprintf(parent, sizeof parent, "%s", m->target);
-            char *slash = strrchr(parent, '/');
-            *slash = 0;
-            int dir = resolve(root, parent[0] ? parent : "/", false, true);
-            if (dir < 0 || symlinkat(m->source, dir, slash + 1) != 0) die("mount", "symlink %s: %s", m->target, strerror(errno));
+            char buffer[PATH_MAX];
+            const char *leaf;
+            int dir = open_parent(root, m->target, buffer, &leaf);
+            if (dir < 0 || symlinkat(m->source, dir, leaf) != 0) die("mount", "symlink %s: %s", m->target, strerror(errno));
             close(dir);
             break;
         }

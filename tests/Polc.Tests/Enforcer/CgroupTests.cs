@@ -104,6 +104,18 @@ public class CgroupTests
     }
 
     [Fact]
+    public void A_v1_cpuset_cgroup_pins_the_program_to_its_cpus()
+    {
+        Enforcement.RequireRoot();
+        Assert.True(Environment.ProcessorCount >= 2, "pinning is only visible with two CPUs or more");
+        var plan = Enforcement.Plan("policy pinned { resources { pids 10 } }",
+            inputs: i => i with { CgroupV1 = [.. i.CgroupV1, new CgroupWrite(1, "cpuset", "cpuset.cpus", "1")] });
+        var pinned = Enforcement.Run(plan, "/bin/grep", "^Cpus_allowed_list:", "/proc/self/status");
+        Assert.True(pinned.ExitCode == 0, pinned.ToString());
+        Assert.Equal("Cpus_allowed_list:\t1\n", pinned.Out);
+    }
+
+    [Fact]
     public void A_missing_v1_controller_fails_naming_the_step_and_leaves_nothing()
     {
         Enforcement.RequireRoot();

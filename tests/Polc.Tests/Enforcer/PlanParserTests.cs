@@ -56,6 +56,8 @@ public class PlanParserTests
     [InlineData("polc-plan 1\nname x\nrlimit nofile -1 2\nend\n", "line 3: `-1` is not a number")]
     [InlineData("polc-plan 1\nname x\nnamespaces mount\nbind relative /x -\nend\n", "line 4: path `relative` is not absolute")]
     [InlineData("polc-plan 1\nname x\nuser 1%0\nend\n", "line 3: bad escape `%0`")]
+    [InlineData("polc-plan 1\nname x%+1\nend\n", "line 2: bad escape `%+1`")]
+    [InlineData("polc-plan 1\nname x\nseccomp x86_64 +011223344556677\nend\n", "line 3: the seccomp filter is not hexadecimal")]
     [InlineData("polc-plan 1\nname x\nseccomp x86_64 00112233\nend\n", "line 3: the seccomp filter must hold 1..4096 instructions")]
     [InlineData("polc-plan 1\nname x\ncgroup1 memory ../../x 1\nend\n", "line 3: cgroup names hold no `/`")]
     [InlineData("polc-plan 1\nname a/b\nend\n", "the name `a/b` holds a `/`")]
