@@ -140,7 +140,7 @@ int main(int argc, char **argv) {
     if (last) fclose(last);
 
     bool privileged = geteuid() == 0;
-    if (!privileged && plan.namespaces) plan.namespaces |= NS_USER; /* unprivileged namespaces need a user namespace */
+    if (!privileged) plan.namespaces |= NS_USER; /* the rights to drop, mount and unshare come from a user namespace */
     opt.setgroups_denied = !privileged && (plan.namespaces & NS_USER);
     check_lsm(&plan.apparmor, "apparmor", "AppArmor", "/sys/kernel/security/apparmor");
     check_lsm(&plan.selinux, "selinux", "SELinux", "/sys/fs/selinux/enforce");

@@ -159,9 +159,9 @@ void setup_namespaces(const struct plan *plan) {
         /* Become root of the new user namespace when 0 is mapped; the program's own ids come later. */
         if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) say("user", "uid 0 is not mapped; staying unmapped until `user`");
     }
-    int late = (plan->namespaces & NS_CGROUP ? CLONE_NEWCGROUP : 0) | (plan->namespaces & NS_TIME ? CLONE_NEWTIME : 0);
-    if (late && unshare(late) != 0) die("namespaces", "cannot create the %s namespace: %s",
-        late & CLONE_NEWCGROUP ? "cgroup (or time)" : "time", strerror(errno));
+    /* After the launcher moved init into its cgroups (so they are the namespace's root); time applies to children. */
+    if (plan->namespaces & NS_CGROUP && unshare(CLONE_NEWCGROUP) != 0) die("cgroup", "cannot create the cgroup namespace: %s", strerror(errno));
+    if (plan->namespaces & NS_TIME && unshare(CLONE_NEWTIME) != 0) die("time", "cannot create the time namespace: %s", strerror(errno));
     if (plan->namespaces & NS_NET) loopback_up();
     if (plan->hostname) {
         if (sethostname(plan->hostname, strlen(plan->hostname)) != 0) die("uts", "hostname `%s`: %s", plan->hostname, strerror(errno));

@@ -130,4 +130,19 @@ public class NamespaceTests
         Assert.Equal(["0", "rootless"], lines[1..3]);
         Assert.Contains("Read-only file system", result.Err);
     }
+
+    [Fact]
+    public void Unprivileged_caller_without_namespaces_in_the_policy_still_gets_the_bounding_set_dropped()
+    {
+        Enforcement.RequireRoot();
+        using var temp = new TestRootfs();
+        var launcherCopy = Path.Combine(temp.Outside("bin"), "polc-enforcer");
+        File.Copy(Enforcement.Launcher, launcherCopy);
+        var plan = Enforcement.Plan("policy plainnobody { capabilities { allow CHOWN } }");
+        using var running = Enforcement.Start(plan, [], ["/bin/grep", "^CapBnd:", "/proc/self/status"],
+            launcher: launcherCopy, wrapper: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]);
+        var result = running.Wait();
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("CapBnd:\t0000000000000001\n", result.Out); // dropping needs the user namespace the launcher adds
+    }
 }
