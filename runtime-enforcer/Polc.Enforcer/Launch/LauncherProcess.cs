@@ -36,6 +36,10 @@ public static partial class LauncherProcess
             {
                 pointers[i] = Marshal.StringToCoTaskMemUTF8(argv[i]);
             }
+            // The .NET runtime ignores SIGPIPE, and an ignored signal stays ignored across execve: give the
+            // launcher, and so the program, the default disposition and an empty signal mask, as a shell would.
+            Signal(SigPipe, SigDefault);
+            PthreadSigmask(SigSetMask, new byte[128], null);
             Execv(request.LauncherPath, pointers);
             return Marshal.GetLastPInvokeErrorMessage();
         }
@@ -88,6 +92,15 @@ public static partial class LauncherProcess
             File.Delete(planFile);
         }
     }
+
+    private const int SigPipe = 13, SigSetMask = 2;
+    private const nint SigDefault = 0;
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint Signal(int signal, nint handler);
+
+    [LibraryImport("libc", EntryPoint = "pthread_sigmask")]
+    private static partial int PthreadSigmask(int how, byte[] set, byte[]? old);
 
     [LibraryImport("libc", EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int MemfdCreate(string name, uint flags);

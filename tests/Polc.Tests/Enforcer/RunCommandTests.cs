@@ -9,8 +9,10 @@ namespace Polc.Tests.Enforcer;
 [SupportedOSPlatform("linux")]
 public class RunCommandTests
 {
+    // `default allow`: these run a shell through the whole pipeline, whatever filter the seccomp backend makes.
     private const string Policy = """
         policy runme {
+            syscalls { default allow }
             isolation { namespaces pid, uts; hostname "run-host" }
             capabilities { allow CHOWN }
         }
@@ -34,12 +36,16 @@ public class RunCommandTests
         using var temp = new TempDirectory();
         var file = temp.File("app.pol", Policy);
         var polc = Path.Combine(AppContext.BaseDirectory, "polc.dll");
-        var start = new ProcessStartInfo("dotnet", [polc, "run", file, "--", "/bin/sh", "-c", "echo ready; while :; do sleep 0.05; done"])
+        var start = new ProcessStartInfo("dotnet", [polc, "run", file, "--", "/bin/sh", "-c",
+            "grep -E '^Sig(Blk|Ign):' /proc/self/status; echo ready; while :; do sleep 0.05; done"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
+        // Nothing of .NET's signal set-up (it ignores SIGPIPE) reaches the program.
+        Assert.Equal("SigBlk:\t0000000000000000", process.StandardOutput.ReadLine());
+        Assert.Equal("SigIgn:\t0000000000000000", process.StandardOutput.ReadLine());
         Assert.Equal("ready", process.StandardOutput.ReadLine());
         // The process `dotnet polc.dll` started is now the launcher: no .NET runtime stays behind.
         Assert.Equal(Enforcement.Launcher, File.ResolveLinkTarget($"/proc/{process.Id}/exe", false)!.FullName);
@@ -86,7 +92,7 @@ public class RunCommandTests
     {
         Enforcement.RequireRoot();
         using var temp = new TempDirectory();
-        var file = temp.File("app.pol", """policy lsm { apparmor "polc-lsm" }""");
+        var file = temp.File("app.pol", """policy lsm { apparmor "polc-lsm"; syscalls { default allow } }""");
         var refused = CliRunner.Run("run", file, "--", "/bin/true");
         Assert.Equal(125, refused.ExitCode);
         var accepted = CliRunner.Run("run", "--verbose", "--lsm-optional", file, "--", "/bin/true");

@@ -21,6 +21,7 @@ ln -s busybox "$work/rootfs/bin/true"
 
 cat >"$work/host.pol" <<'POL'
 policy host {
+    syscalls { default allow }
     isolation {
         namespaces pid, net, mount, ipc, uts, cgroup
         hostname "bench"
@@ -29,6 +30,7 @@ policy host {
 POL
 cat >"$work/newroot.pol" <<POL
 policy newroot {
+    syscalls { default allow }
     filesystem {
         root "$work/rootfs"
         readonly root

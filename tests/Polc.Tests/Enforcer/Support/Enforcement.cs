@@ -31,17 +31,18 @@ public static partial class Enforcement
         Assert.True(File.Exists(Launcher), $"the launcher is missing at {Launcher}; the build compiles it with gcc");
     }
 
-    /// <summary>The plan `polc` would compile, with a hand-made BPF and other inputs swapped in where given.</summary>
+    /// <summary>The plan `polc` would compile, with other inputs swapped in where given. The seccomp filter is
+    /// the test's own (`bpf`) or none: these tests are about the launcher, so a policy's syscall rules (a
+    /// policy without any denies everything) never decide whether the test's shell can run.</summary>
     public static EnforcerPlan Plan(string policySource, byte[]? bpf = null, Func<PlanInputs, PlanInputs>? inputs = null)
     {
         var bound = PolicyBinder.Bind(new SourceText("test.pol", policySource));
         Assert.False(bound.HasErrors, string.Join("\n", bound.Diagnostics));
         var policy = bound.Policy!;
-        var resolved = EnforcerInputs.Default.Resolve(policy, BackendOptions.Default, new DiagnosticBag());
-        if (bpf is not null)
+        var resolved = EnforcerInputs.Default.Resolve(policy, BackendOptions.Default, new DiagnosticBag()) with
         {
-            resolved = resolved with { Seccomp = [new SeccompProgram(Arch.X86_64, bpf)] };
-        }
+            Seccomp = bpf is null ? [] : [new SeccompProgram(Arch.X86_64, bpf)],
+        };
         if (inputs is not null)
         {
             resolved = inputs(resolved);
