@@ -103,6 +103,6 @@ void setup_namespaces(const struct plan *plan);
 __attribute__((noreturn)) void run_init(pid_t program);
 
 /* program.c: in the program, right before execve. */
-__attribute__((noreturn)) void exec_program(const struct plan *plan, char **argv, const void *saved_mask);
+__attribute__((noreturn)) void exec_program(const struct plan *plan, char **argv, const void *saved_mask, pid_t init);
 
 #endif

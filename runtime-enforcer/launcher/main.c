@@ -2,6 +2,7 @@
  * clones init into the new namespaces, forwards signals to it, and when it is gone removes the
  * cgroups and exits with the program's status (death by signal N gives 128+N). */
 #include "enforcer.h"
+#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -162,25 +163,29 @@ int main(int argc, char **argv) {
     if (child == 0) {
         on_die = NULL;
         close(sync[1]);
-        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         char go;
         if (read(sync[0], &go, 1) != 1) _exit(EXIT_SETUP); /* the launcher died or gave up */
+        if (plan.namespaces & NS_USER) {
+            /* Become root of the new user namespace when 0 is mapped; the program's own ids come later. */
+            if (setresgid(0, 0, 0) != 0) say("user", "gid 0 is not mapped; init keeps its unmapped gid");
+            if (setresuid(0, 0, 0) != 0) say("user", "uid 0 is not mapped; init keeps its unmapped uid");
+        }
+        /* Die with the launcher. Set after the id change, which clears it; the launcher holds the pipe's
+         * write end until it exits, so a hang-up means it died before this line. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (poll(&(struct pollfd){ .fd = sync[0], .events = POLLIN }, 1, 0) != 0) _exit(EXIT_SETUP);
         close(sync[0]);
         setup_namespaces(&plan);
         if (!(plan.namespaces & NS_PID)) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-        pid_t program = fork();
+        pid_t init = getpid(), program = fork();
         if (program < 0) die("init", "fork: %s", strerror(errno));
-        if (program == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-            exec_program(&plan, command, &saved);
-        }
+        if (program == 0) exec_program(&plan, command, &saved, init);
         run_init(program);
     }
     close(sync[0]);
     if (plan.namespaces & NS_USER) write_maps(child, &plan, privileged);
     cgroups_join(child);
     if (write(sync[1], "g", 1) != 1) die("clone", "cannot start init: %s", strerror(errno));
-    close(sync[1]);
 
     int status = 0;
     for (;;) {

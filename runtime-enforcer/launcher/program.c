@@ -50,7 +50,14 @@ static void apply_label(const char *lsm, const struct label *label, const char *
     say(lsm, "exec label `%s` not applied: %s", label->value, strerror(errno));
 }
 
-void exec_program(const struct plan *plan, char **argv, const void *saved_mask) {
+/* Die with init; set again after every id change, which clears it. */
+static void die_with_init(pid_t init) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (getppid() != init) _exit(EXIT_SETUP);
+}
+
+void exec_program(const struct plan *plan, char **argv, const void *saved_mask, pid_t init) {
+    die_with_init(init);
     for (int i = 0; i < plan->n_rlimits; i++) {
         const struct rlimit_step *r = &plan->rlimits[i];
         struct rlimit limit = { r->soft == UINT64_MAX ? RLIM_INFINITY : r->soft, r->hard == UINT64_MAX ? RLIM_INFINITY : r->hard };
@@ -71,6 +78,7 @@ void exec_program(const struct plan *plan, char **argv, const void *saved_mask) 
         if (plan->has_user && setresuid(plan->user, plan->user, plan->user) != 0)
             die("user", "setresuid(%u): %s (is it mapped in the user namespace?)", plan->user, strerror(errno));
         say("user", "uid %u gid %u", (unsigned)getuid(), (unsigned)getgid());
+        die_with_init(init);
     }
 
     /* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: hold it until the filter is in. */

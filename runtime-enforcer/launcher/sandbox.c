@@ -155,10 +155,6 @@ static void loopback_up(void) {
 }
 
 void setup_namespaces(const struct plan *plan) {
-    if (plan->namespaces & NS_USER) {
-        /* Become root of the new user namespace when 0 is mapped; the program's own ids come later. */
-        if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) say("user", "uid 0 is not mapped; staying unmapped until `user`");
-    }
     /* After the launcher moved init into its cgroups (so they are the namespace's root); time applies to children. */
     if (plan->namespaces & NS_CGROUP && unshare(CLONE_NEWCGROUP) != 0) die("cgroup", "cannot create the cgroup namespace: %s", strerror(errno));
     if (plan->namespaces & NS_TIME && unshare(CLONE_NEWTIME) != 0) die("time", "cannot create the time namespace: %s", strerror(errno));

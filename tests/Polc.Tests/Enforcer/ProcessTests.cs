@@ -67,4 +67,53 @@ public class ProcessTests
         // The LSM check comes first: a host without a required LSM is refused before anything is created.
         Assert.Equal(["apparmor", "selinux", "cgroup", "net", "uts", "mount", "rlimit", "user", "capabilities", "no_new_privs", "seccomp", "exec"], steps);
     }
+
+    private static int OnlyChild(int pid)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        string children;
+        while ((children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Trim()).Length == 0 && DateTime.UtcNow < until)
+        {
+            Thread.Sleep(10);
+        }
+        return int.Parse(children);
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z'; // a zombie is dead, waiting for its reaper
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [Theory]
+    [InlineData("isolation { namespaces user, pid; map-users 0 -> 100000 count 65536; map-groups 0 -> 100000 count 65536; user 1000 }")]
+    [InlineData("isolation { user 1000 group 1000 }")]
+    public void Init_and_the_program_die_with_a_killed_launcher_even_after_their_ids_changed(string isolation)
+    {
+        Enforcement.RequireRoot();
+        // Changing ids clears the parent-death signal; the launcher must set it again after each change.
+        using var running = Enforcement.Start(Enforcement.Plan($"policy orphans {{ {isolation} }}"), [], ["/bin/sleep", "120"]);
+        var init = OnlyChild(running.Process.Id);
+        var program = OnlyChild(init);
+        var started = DateTime.UtcNow.AddSeconds(20);
+        while (!File.ReadAllText($"/proc/{program}/cmdline").StartsWith("/bin/sleep", StringComparison.Ordinal) && DateTime.UtcNow < started)
+        {
+            Thread.Sleep(10); // until the program has gone through every step and exec'd
+        }
+        Enforcement.Signal(running.Process.Id, 9);
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while ((Alive(init) || Alive(program)) && DateTime.UtcNow < until)
+        {
+            Thread.Sleep(20);
+        }
+        Assert.False(Alive(init), "init outlived the launcher");
+        Assert.False(Alive(program), "the program outlived the launcher");
+    }
 }
