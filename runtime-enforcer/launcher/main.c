@@ -87,9 +87,14 @@ static void write_maps(pid_t pid, const struct plan *plan, bool privileged) {
     }
 }
 
-/* Refuses up front when the policy requires an LSM the host kernel lacks (unless --lsm-optional). */
+/* Refuses up front when the policy requires an LSM the host kernel lacks (unless --lsm-optional).
+ * AppArmor is on when its module says `Y` (as libapparmor checks); SELinux when selinuxfs is mounted. */
 static void check_lsm(struct label *label, const char *step, const char *lsm, const char *probe) {
-    if (!label->value || access(probe, F_OK) == 0) return;
+    char on = 0;
+    int fd = open(probe, O_RDONLY | O_CLOEXEC);
+    bool present = fd >= 0 && (strstr(probe, "/parameters/") ? read(fd, &on, 1) == 1 && on == 'Y' : true);
+    if (fd >= 0) close(fd);
+    if (!label->value || present) return;
     if (label->required && !opt.lsm_optional)
         die(step, "this policy requires %s (exec label `%s`), which the host kernel lacks; run with --lsm-optional to run without it", lsm, label->value);
     say(step, "not in this kernel; exec label `%s` skipped", label->value);
@@ -143,7 +148,7 @@ int main(int argc, char **argv) {
     bool privileged = geteuid() == 0;
     if (!privileged) plan.namespaces |= NS_USER; /* the rights to drop, mount and unshare come from a user namespace */
     opt.setgroups_denied = !privileged && (plan.namespaces & NS_USER);
-    check_lsm(&plan.apparmor, "apparmor", "AppArmor", "/sys/kernel/security/apparmor");
+    check_lsm(&plan.apparmor, "apparmor", "AppArmor", "/sys/module/apparmor/parameters/enabled");
     check_lsm(&plan.selinux, "selinux", "SELinux", "/sys/fs/selinux/enforce");
 
     on_die = kill_child_and_clean;

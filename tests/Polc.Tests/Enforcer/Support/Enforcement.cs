@@ -23,6 +23,9 @@ public static partial class Enforcement
 {
     public static string Launcher => Path.Combine(AppContext.BaseDirectory, "polc-enforcer");
 
+    /// <summary>Present when the kernel runs AppArmor (the file the launcher checks).</summary>
+    public const string AppArmorSwitch = "/sys/module/apparmor/parameters/enabled";
+
     /// <summary>Kernel tests create namespaces, mounts and cgroups: they need root, as CI has.</summary>
     public static void RequireRoot()
     {
