@@ -9,7 +9,8 @@ export DEBIAN_FRONTEND=noninteractive
 needs=(
     "java:openjdk-17-jre-headless"            # the ANTLR tool run by the build
     "npm:npm"                                 # npm ci fetches the pinned ANTLR jar (grammar/package-lock.json)
-    "gcc:gcc"                                 # the enforcer's C launcher, kernel test helpers
+    "gcc:gcc"                                 # the enforcer's C launcher (built by dotnet build), kernel test helpers
+    "/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev"  # the launcher and test helpers link statically (gcc only recommends it)
     "/usr/include/seccomp.h:libseccomp-dev"   # libseccomp from C
     "/usr/lib/python3/dist-packages/seccomp.cpython-311-x86_64-linux-gnu.so:python3-seccomp"  # differential tests
     "scmp_sys_resolver:seccomp"
@@ -22,7 +23,8 @@ needs=(
     "setpriv:util-linux"                      # installs capability sets for the caps.json kernel tests
     "newuidmap:uidmap"
     "bwrap:bubblewrap"                        # enforcer benchmark baseline
-    "ip:iproute2"
+    "ip:iproute2"                             # enforcer tests: links in a new net namespace
+    "unshare:util-linux"                      # enforcer tests: a cgroup2-only mount namespace
     "systemd-analyze:systemd"                 # source of the bundled syscall groups
     "sqlite3:sqlite3"                         # programs run under bundled profiles
     "redis-server:redis-server"

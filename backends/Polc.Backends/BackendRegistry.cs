@@ -4,6 +4,7 @@ using Polc.Backends.Cgroups;
 using Polc.Backends.Compose;
 using Polc.Backends.DockerRun;
 using Polc.Backends.IrDump;
+using Polc.Backends.Plan;
 using Polc.Backends.SelinuxCil;
 
 namespace Polc.Backends;
@@ -20,6 +21,7 @@ public static class BackendRegistry
         new ComposeBackend(),
         new AppArmorBackend(),
         new SelinuxCilBackend(),
+        new PlanBackend(),
     ];
 
     public static IBackend? Find(string name) => All.FirstOrDefault(b => b.Name == name);

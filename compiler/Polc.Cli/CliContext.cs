@@ -12,9 +12,14 @@ public sealed class CliContext(TextWriter output, TextWriter error, TextReader? 
     /// <summary>Colour only when writing to a terminal and NO_COLOR is unset.</summary>
     public bool Colour { get; init; }
 
+    /// <summary>`polc run` may replace this process with the launcher (true for the real CLI). When false it runs
+    /// the launcher as a child with its output copied to <see cref="Out"/> and <see cref="Err"/> (tests).</summary>
+    public bool ReplaceProcessOnRun { get; init; }
+
     public static CliContext FromConsole() => new(Console.Out, Console.Error, Console.In)
     {
         Colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null,
+        ReplaceProcessOnRun = true,
     };
 }
 

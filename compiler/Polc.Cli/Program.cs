@@ -32,7 +32,8 @@ public static class Program
             "Examples:\n" +
             "  polc check app.pol\n" +
             "  polc compile app.pol -o out/\n" +
-            "  polc fmt --check profiles/*.pol");
+            "  polc fmt --check profiles/*.pol\n" +
+            "  polc run app.pol -- /usr/sbin/nginx -g 'daemon off;'");
         foreach (var command in Commands(context))
         {
             root.Subcommands.Add(command);
@@ -46,6 +47,7 @@ public static class Program
         CompileCommand.Create(context),
         FmtCommand.Create(context),
         DockerArgsCommand.Create(context),
+        RunCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");

@@ -231,6 +231,18 @@ public static class DiagnosticCatalog
     public static Diagnostic SelinuxTypeTaken(SourceSpan? at, string type, string domain) =>
         Warning("POL2306", at, $"`{type}` is a type the host policy already defines; the module declares only `{domain}`; choose a new name, e.g. `selinux type \"{domain.Replace('.', '_')}_t\"`");
 
+    // ---- enforcer (plan backend, polc run) ----
+    public static Diagnostic EnforcerIdNotMapped(SourceSpan at, string what, uint id, string mapStatement) =>
+        Error("POL2601", at, $"`{what} {id}` is not covered by `{mapStatement}`, so the program cannot switch to it inside the user namespace; add a map that covers {id}");
+    public static Diagnostic EnforcerNoSeccompFilter(SourceSpan at) =>
+        Warning("POL2602", at, "the enforcer plan carries no seccomp filter (no seccomp backend supplied one); the program will run without a syscall filter");
+    public static Diagnostic EnforcerResourceNotApplied(SourceSpan at, string name) =>
+        Warning("POL2603", at, $"`{name}` is not applied by the enforcer yet; the program will run without this limit");
+    public static Diagnostic EnforcerLauncherNotFound(string looked) =>
+        Error("POL2610", null, $"the enforcer launcher `polc-enforcer` was not found (looked at {looked}); rebuild polc, whose build compiles it with gcc, or set POLC_ENFORCER to its path");
+    public static Diagnostic EnforcerCannotLaunch(string path, string reason) =>
+        Error("POL2611", null, $"cannot start the enforcer launcher `{path}`: {reason}");
+
     // ---- I/O and usage ----
     public static Diagnostic CannotRead(string path, string reason) => Error("POL9001", null, $"cannot read `{path}`: {reason}");
     public static Diagnostic CannotWrite(string path, string reason) => Error("POL9002", null, $"cannot write `{path}`: {reason}");
