@@ -14,5 +14,5 @@ public interface IEnforcerInputSource
 public static class EnforcerInputs
 {
     /// <summary>The source the registered plan backend uses.</summary>
-    public static IEnforcerInputSource Default { get; } = new InterimEnforcerInputs();
+    public static IEnforcerInputSource Default { get; } = new BackendEnforcerInputs();
 }

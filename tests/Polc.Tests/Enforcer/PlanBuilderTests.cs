@@ -146,13 +146,21 @@ public class PlanBuilderTests
         Baseline.Verify("tests/Polc.Tests/Enforcer/Baselines/web.plan", System.Text.Encoding.UTF8.GetString(first.Content));
     }
 
-    /// <summary>Delete with InterimEnforcerInputs once the seccomp, cgroup and capabilities backends feed the plan.</summary>
+    /// <summary>The plan applies exactly the cgroup writes and capability sets of the `cgroup` and `caps` backends.</summary>
     [Fact]
-    public void Interim_inputs_warn_about_what_the_plan_cannot_carry_yet()
+    public void Plan_inputs_come_from_the_cgroup_and_capability_backends()
     {
-        var policy = PolicyBinder.Bind(new SourceText("t.pol", "policy w { resources { cpuset \"0\"; io-weight 100 } }")).Policy!;
-        var diagnostics = new PlanBackend().Emit(policy, BackendOptions.Default).Diagnostics;
-        Assert.Contains(diagnostics, d => d.Code == "POL2602");
-        Assert.Equal(["cpuset", "io-weight"], diagnostics.Where(d => d.Code == "POL2603").Select(d => d.Message.Split('`')[1]).ToArray());
+        var policy = PolicyBinder.Bind(new SourceText("t.pol",
+            "policy w { resources { cpuset \"0\"; io-weight 100; memory 64MiB; memory-swap 0 }; capabilities { allow CHOWN, KILL; ambient KILL } }")).Policy!;
+        var inputs = new BackendEnforcerInputs().Resolve(policy, BackendOptions.Default, new Polc.Compiler.Diagnostics.DiagnosticBag());
+        var cgroups = Polc.Backends.Cgroups.CgroupPlan.From(policy);
+        Assert.Equal(cgroups.V1.Select(f => (f.Controller, f.File, f.Value)), inputs.CgroupV1.Select(w => (w.Controller, w.File, w.Value)));
+        Assert.Equal(cgroups.V2.Select(f => (f.Controller, f.File, f.Value)), inputs.CgroupV2.Select(w => (w.Controller, w.File, w.Value)));
+        Assert.Contains(inputs.CgroupV1, w => w.File == "cpuset.cpus" && w.Value == "0");
+        var memoryFirst = inputs.CgroupV1.ToList().FindIndex(w => w.File == "memory.limit_in_bytes");
+        var swapAfter = inputs.CgroupV1.ToList().FindIndex(w => w.File == "memory.memsw.limit_in_bytes");
+        Assert.InRange(memoryFirst, 0, swapAfter - 1);
+        Assert.Equal((1UL << 0) | (1UL << 5), inputs.Capabilities.Bounding);
+        Assert.Equal(1UL << 5, inputs.Capabilities.Ambient);
     }
 }
