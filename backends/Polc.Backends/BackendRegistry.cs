@@ -1,4 +1,5 @@
 using Polc.Backends.IrDump;
+using Polc.Backends.Seccomp;
 
 namespace Polc.Backends;
 
@@ -7,6 +8,7 @@ public static class BackendRegistry
 {
     public static IReadOnlyList<IBackend> All { get; } =
     [
+        new SeccompBackend(),
         new IrDumpBackend(),
     ];
 

@@ -45,6 +45,8 @@ public static class Program
         CheckCommand.Create(context),
         CompileCommand.Create(context),
         FmtCommand.Create(context),
+        DisasmCommand.Create(context),
+        SimCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
