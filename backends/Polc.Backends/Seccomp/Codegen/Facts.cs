@@ -1,38 +1,36 @@
-using System.Collections.Immutable;
-using System.Text;
 
 namespace Polc.Backends.Seccomp.Codegen;
 
 /// <summary>What is known, on one path through the filter, about the values of words and masked words:
 /// for each (word, mask) a set of possible values of (word &amp; mask). It lets the builder drop tests whose
 /// outcome is already decided, e.g. the second `arg0.hi == 0` of `arg0 == 1 || arg0 == 2`.</summary>
-public sealed class Facts
+public sealed class Facts : IEquatable<Facts>
 {
     private const int EnumerationLimit = 64;
 
-    private readonly ImmutableSortedDictionary<(Word Word, uint Mask), IntervalSet> _known;
+    /// <summary>Sorted by key; a handful of entries at most, so arrays beat any dictionary.</summary>
+    private readonly ((Word Word, uint Mask) Key, IntervalSet Values)[] _known;
+    private readonly int _hash;
 
-    private Facts(ImmutableSortedDictionary<(Word, uint), IntervalSet> known)
+    private Facts(((Word, uint), IntervalSet)[] known)
     {
         _known = known;
-        var key = new StringBuilder();
-        foreach (var ((word, mask), set) in known)
+        var hash = new HashCode();
+        foreach (var (key, set) in known)
         {
-            key.Append(word).Append('&').Append(mask).Append(set).Append(';');
+            hash.Add(key);
+            hash.Add(set);
         }
-        Key = key.ToString();
+        _hash = hash.ToHashCode();
     }
 
-    public static Facts None { get; } = new(ImmutableSortedDictionary.Create<(Word, uint), IntervalSet>(KeyComparer.Instance));
-
-    /// <summary>A canonical text of the facts, for memoisation.</summary>
-    public string Key { get; }
+    public static Facts None { get; } = new([]);
 
     /// <summary>The test's outcome if the facts decide it, else null.</summary>
     public bool? Evaluate(WordTest test)
     {
         var key = KeyOf(test);
-        var possible = _known.GetValueOrDefault(key, IntervalSet.Full);
+        var possible = Find(key) ?? IntervalSet.Full;
         var (whenTrue, _) = Outcomes(test);
         if (possible.IsSubsetOf(whenTrue))
         {
@@ -42,7 +40,7 @@ public sealed class Facts
         {
             return false;
         }
-        if (key.Mask != WordTest.NoMask && _known.TryGetValue((test.Word, WordTest.NoMask), out var values) && values.Count <= EnumerationLimit)
+        if (key.Mask != WordTest.NoMask && Find((test.Word, WordTest.NoMask)) is { } values && values.Count <= EnumerationLimit)
         {
             var outcomes = values.Values().Select(test.Holds).Distinct().ToList();
             return outcomes.Count == 1 ? outcomes[0] : null;
@@ -54,8 +52,40 @@ public sealed class Facts
     {
         var key = KeyOf(test);
         var (whenTrue, whenFalse) = Outcomes(test);
-        var narrowed = _known.GetValueOrDefault(key, IntervalSet.Full).Intersect(outcome ? whenTrue : whenFalse);
-        return new Facts(_known.SetItem(key, narrowed));
+        var narrowed = (Find(key) ?? IntervalSet.Full).Intersect(outcome ? whenTrue : whenFalse);
+        var index = Array.FindIndex(_known, e => e.Key == key);
+        if (index >= 0)
+        {
+            var replaced = (((Word, uint), IntervalSet)[])_known.Clone();
+            replaced[index] = (key, narrowed);
+            return new Facts(replaced);
+        }
+        var position = 0;
+        while (position < _known.Length && Compare(_known[position].Key, key) < 0)
+        {
+            position++;
+        }
+        return new Facts([.. _known[..position], (key, narrowed), .. _known[position..]]);
+    }
+
+    public bool Equals(Facts? other) =>
+        other is not null && (ReferenceEquals(this, other) || (_hash == other._hash && _known.Length == other._known.Length
+            && _known.Zip(other._known).All(p => p.First.Key == p.Second.Key && p.First.Values.Equals(p.Second.Values))));
+
+    public override bool Equals(object? obj) => Equals(obj as Facts);
+
+    public override int GetHashCode() => _hash;
+
+    private IntervalSet? Find((Word, uint) key)
+    {
+        foreach (var (known, values) in _known)
+        {
+            if (known == key)
+            {
+                return values;
+            }
+        }
+        return null;
     }
 
     private static (Word Word, uint Mask) KeyOf(WordTest test) => (test.Word, test.Op == TestOp.Set ? test.K : test.Mask);
@@ -68,23 +98,32 @@ public sealed class Facts
         _ => (IntervalSet.AtLeast(1), IntervalSet.Single(0)),
     };
 
-    private sealed class KeyComparer : IComparer<(Word Word, uint Mask)>
+    private static int Compare((Word Word, uint Mask) x, (Word Word, uint Mask) y)
     {
-        public static readonly KeyComparer Instance = new();
-
-        public int Compare((Word Word, uint Mask) x, (Word Word, uint Mask) y)
-        {
-            var c = x.Word.Kind.CompareTo(y.Word.Kind);
-            if (c == 0) c = x.Word.Arg.CompareTo(y.Word.Arg);
-            return c != 0 ? c : x.Mask.CompareTo(y.Mask);
-        }
+        var c = x.Word.Kind.CompareTo(y.Word.Kind);
+        if (c == 0) c = x.Word.Arg.CompareTo(y.Word.Arg);
+        return c != 0 ? c : x.Mask.CompareTo(y.Mask);
     }
 }
 
 /// <summary>An immutable set of 32-bit values as sorted, disjoint, inclusive intervals.</summary>
-public sealed class IntervalSet
+public sealed class IntervalSet : IEquatable<IntervalSet>
 {
     private readonly (uint Low, uint High)[] _intervals;
+
+    public bool Equals(IntervalSet? other) => other is not null && _intervals.AsSpan().SequenceEqual(other._intervals);
+
+    public override bool Equals(object? obj) => Equals(obj as IntervalSet);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var interval in _intervals)
+        {
+            hash.Add(interval);
+        }
+        return hash.ToHashCode();
+    }
 
     private IntervalSet((uint, uint)[] intervals) => _intervals = intervals;
 

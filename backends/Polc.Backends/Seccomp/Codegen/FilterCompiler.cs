@@ -9,7 +9,7 @@ namespace Polc.Backends.Seccomp.Codegen;
 /// seccomp_data.arch: each listed architecture of the same kernel family (<see cref="SeccompArch.Family"/>),
 /// its own first, gets its search over syscall numbers; any other arch is killed. Under AUDIT_ARCH_X86_64
 /// numbers from 0x40000000 up are the x32 ABI: handled by the x32 rules when `x32` is listed, killed
-/// otherwise. Numbers outside the syscall table get the default. Argument words are loaded only
+/// otherwise (but for -1). Numbers outside the syscall table get the default. Argument words are loaded only
 /// below the number search, in the handling of the syscalls that have conditions.
 /// </summary>
 public sealed class FilterCompiler
@@ -88,9 +88,12 @@ public sealed class FilterCompiler
         return ranges;
     }
 
+    /// <summary>Which architecture's rules govern which numbers. Under AUDIT_ARCH_X86_64 the x32 ABI owns
+    /// 0x40000000 and up, except -1 (0xffffffff), which is no x32 call (the kernel runs nothing for it) and,
+    /// as in libseccomp, is left to the x86_64 rules, where it gets the default.</summary>
     private static IEnumerable<(Arch Member, uint First, uint Last)> Regions(uint audit) =>
         audit == Arch.X86_64.AuditArch()
-            ? [(Arch.X86_64, 0, ArchInfo.X32SyscallBit - 1), (Arch.X32, ArchInfo.X32SyscallBit, uint.MaxValue)]
+            ? [(Arch.X86_64, 0, ArchInfo.X32SyscallBit - 1), (Arch.X32, ArchInfo.X32SyscallBit, uint.MaxValue - 1), (Arch.X86_64, uint.MaxValue, uint.MaxValue)]
             : [(ArchInfo.All.First(a => a.AuditArch() == audit), 0, uint.MaxValue)];
 
     /// <summary>Whether the syscall can be allowed at all: its handling contains an allow or log return.</summary>

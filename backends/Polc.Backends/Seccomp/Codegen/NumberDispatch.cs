@@ -19,10 +19,10 @@ public sealed record SearchTuning(double UniformShare = 0.3, double FloorShare =
 /// are then split by an optimal weighted binary search tree (`jge K` nodes, cost = Σ weight × depth),
 /// where an interval may instead be a short chain of `jeq K` tests peeling off single numbers from one
 /// common handling (one denied syscall amid allowed ones costs one `jeq` instead of two splits).
-/// The tree is also length-limited: the dynamic programme is run for each bound on the longest path
-/// (tests above a range plus the longest path through its own handling, e.g. argument checks), and the
-/// bound is chosen to minimise the weighted cost plus <see cref="SearchTuning.WorstCaseCost"/> per step
-/// of the bound. Each bound costs one cubic pass over the ranges (a few hundred at most).
+/// The tree is also length-limited: for each bound on the longest path (tests above a range plus the
+/// longest path through its own handling, e.g. argument checks) the cheapest tree within it is found
+/// (memoised, and falling back to the unbounded optimum wherever the bound does not bind), and the bound
+/// is chosen to minimise the weighted cost plus <see cref="SearchTuning.WorstCaseCost"/> per step.
 /// </summary>
 public static class NumberDispatch
 {
@@ -55,11 +55,12 @@ public static class NumberDispatch
         return merged;
     }
 
-    /// <summary>How an interval of ranges is searched: split before range <see cref="Split"/>+1, or a `jeq` chain over a base node.</summary>
+    /// <summary>How an interval of ranges is searched: split before range <see cref="Split"/>+1, or a `jeq` chain
+    /// over <see cref="Base"/> (then <see cref="Split"/> is -1).</summary>
     private readonly record struct Choice(int Split, int Base);
 
-    /// <summary>One pass of the programme under one bound: costs and choices per interval.</summary>
-    private sealed record Layer(int Bound, double[,] Cost, Choice[,] Choice, Layer? Below);
+    /// <summary>A `jeq` chain for an interval: its cost and the bound it needs.</summary>
+    private readonly record struct Chain(double Cost, int Base, int Needs);
 
     private sealed class Solver
     {
@@ -69,6 +70,11 @@ public static class NumberDispatch
         private readonly double[] _weight;
         private readonly double[] _prefix;
         private readonly int[] _extra;
+        private readonly Chain[]?[,] _chains;
+        private readonly double[,] _freeCost;
+        private readonly Choice[,] _freeChoice;
+        private readonly int[,] _freeDepth;
+        private readonly Dictionary<(int, int, int), (double Cost, Choice Choice)> _bounded = [];
 
         public Solver(DecisionGraph graph, List<NumberRange> ranges, SearchTuning tuning)
         {
@@ -86,46 +92,57 @@ public static class NumberDispatch
             }
             var depths = new Dictionary<(int, Word, uint), int>();
             _extra = ranges.Select(r => HandlingDepth(r.Node, Word.Nr, WordTest.NoMask, depths)).ToArray();
-        }
-
-        /// <summary>The layer to emit: unbounded when there are many ranges, else the best bound.</summary>
-        public Layer Solve()
-        {
-            var n = _ranges.Count;
-            var unbounded = Pass(int.MaxValue, null);
-            if (n > BoundedLimit)
+            _chains = new Chain[]?[n, n];
+            for (var i = 0; i < n; i++)
             {
-                return unbounded;
-            }
-            var penalty = _tuning.WorstCaseCost * _prefix[n];
-            var floor = unbounded.Cost[0, n - 1];
-            Layer? best = null;
-            var bestScore = double.PositiveInfinity;
-            Layer? below = null;
-            for (var bound = 0; floor + penalty * bound < bestScore; bound++)
-            {
-                below = Pass(bound, below);
-                var score = below.Cost[0, n - 1] + penalty * bound;
-                if (score < bestScore)
+                for (var j = i + 1; j < n && j - i <= 2 * tuning.MaxChain; j++)
                 {
-                    (best, bestScore) = (below, score);
+                    _chains[i, j] = Chains(i, j);
                 }
             }
-            return best ?? unbounded;
+            (_freeCost, _freeChoice, _freeDepth) = SolveUnbounded();
         }
 
-        /// <summary>Costs of every interval when no range may be more than <paramref name="bound"/> instructions below
-        /// the interval's root; <paramref name="below"/> is the pass for bound - 1 (null: bound is 0, or unbounded).</summary>
-        private Layer Pass(int bound, Layer? below)
+        /// <summary>The bound on the longest path to emit with: the one minimising cost plus
+        /// <see cref="SearchTuning.WorstCaseCost"/> per step; null (unbounded) for many ranges.</summary>
+        public int? Solve()
+        {
+            var n = _ranges.Count;
+            if (n > BoundedLimit)
+            {
+                return null;
+            }
+            var penalty = _tuning.WorstCaseCost * _prefix[n];
+            var lowest = _extra.Max();
+            int? best = null;
+            var bestScore = double.PositiveInfinity;
+            // Tighter bounds only cost more, and no bound scores below cost + penalty × lowest, so walking down
+            // from the unbounded tree's longest path can stop as soon as that floor reaches the best score.
+            for (var bound = _freeDepth[0, n - 1]; bound >= lowest; bound--)
+            {
+                var cost = Cost(0, n - 1, bound).Cost;
+                if (cost + penalty * lowest >= bestScore)
+                {
+                    break;
+                }
+                if (cost + penalty * bound < bestScore)
+                {
+                    (best, bestScore) = (bound, cost + penalty * bound);
+                }
+            }
+            return best;
+        }
+
+        /// <summary>The optimal tree without a bound, by the classic cubic programme; also the longest path of each interval's tree.</summary>
+        private (double[,] Cost, Choice[,] Choice, int[,] Depth) SolveUnbounded()
         {
             var n = _ranges.Count;
             var cost = new double[n, n];
             var choice = new Choice[n, n];
-            var unbounded = bound == int.MaxValue;
-            var children = unbounded ? cost : below?.Cost;
+            var depth = new int[n, n];
             for (var i = 0; i < n; i++)
             {
-                cost[i, i] = _extra[i] <= bound ? 0 : double.PositiveInfinity;
+                depth[i, i] = _extra[i];
             }
             for (var length = 2; length <= n; length++)
             {
@@ -134,79 +151,135 @@ public static class NumberDispatch
                     var j = i + length - 1;
                     var best = double.PositiveInfinity;
                     var how = default(Choice);
-                    if (children is not null)
+                    for (var k = i; k < j; k++)
                     {
-                        for (var k = i; k < j; k++)
+                        var c = cost[i, k] + cost[k + 1, j];
+                        if (c < best)
                         {
-                            var c = children[i, k] + children[k + 1, j];
-                            if (c < best)
-                            {
-                                (best, how) = (c, new Choice(k, -1));
-                            }
+                            (best, how) = (c, new Choice(k, -1));
                         }
-                        best += _prefix[j + 1] - _prefix[i] + _tuning.SizeCost;
                     }
-                    if (length <= 2 * _tuning.MaxChain + 1 && BestChain(i, j, bound) is { } chain && chain.Cost < best)
+                    best += _prefix[j + 1] - _prefix[i] + _tuning.SizeCost;
+                    var longest = 1 + Math.Max(depth[i, how.Split], depth[how.Split + 1, j]);
+                    foreach (var chain in _chains[i, j] ?? [])
                     {
-                        (best, how) = (chain.Cost, new Choice(-1, chain.Base));
+                        if (chain.Cost < best)
+                        {
+                            (best, how, longest) = (chain.Cost, new Choice(-1, chain.Base), chain.Needs);
+                        }
                     }
-                    cost[i, j] = best;
-                    choice[i, j] = how;
+                    (cost[i, j], choice[i, j], depth[i, j]) = (best, how, longest);
                 }
             }
-            return new Layer(bound, cost, choice, unbounded ? null : below);
+            return (cost, choice, depth);
         }
 
-        /// <summary>Ranges i..j as a base handling with single-number exceptions tested by `jeq`, heaviest first.</summary>
-        private (double Cost, int Base)? BestChain(int i, int j, int bound)
+        /// <summary>The cheapest tree for ranges i..j whose longest path is at most <paramref name="bound"/>; memoised, and
+        /// the unbounded optimum wherever the bound does not bind.</summary>
+        private (double Cost, Choice Choice) Cost(int i, int j, int bound)
         {
-            (double Cost, int Base)? best = null;
-            foreach (var baseNode in Enumerable.Range(i, j - i + 1).Select(k => _ranges[k].Node).Distinct())
+            if (bound >= _freeDepth[i, j])
             {
-                var exceptions = Exceptions(i, j, baseNode);
-                if (exceptions is null)
+                return (_freeCost[i, j], _freeChoice[i, j]);
+            }
+            if (i == j || bound <= 0)
+            {
+                return (double.PositiveInfinity, default);
+            }
+            if (_bounded.TryGetValue((i, j, bound), out var known))
+            {
+                return known;
+            }
+            var best = double.PositiveInfinity;
+            var how = default(Choice);
+            for (var k = i; k < j; k++)
+            {
+                var c = Cost(i, k, bound - 1).Cost + Cost(k + 1, j, bound - 1).Cost;
+                if (c < best)
                 {
-                    continue;
-                }
-                var baseRanges = Enumerable.Range(i, j - i + 1).Where(k => _ranges[k].Node == baseNode).ToList();
-                var fits = baseRanges.All(k => exceptions.Count + _extra[k] <= bound)
-                    && exceptions.Select((k, p) => p + 1 + _extra[k]).All(d => d <= bound);
-                if (!fits)
-                {
-                    continue;
-                }
-                var cost = baseRanges.Sum(k => _weight[k]) * exceptions.Count
-                    + exceptions.Select((k, p) => _weight[k] * (p + 1)).Sum()
-                    + _tuning.SizeCost * exceptions.Count;
-                if (best is null || cost < best.Value.Cost)
-                {
-                    best = (cost, baseNode);
+                    (best, how) = (c, new Choice(k, -1));
                 }
             }
-            return best;
+            best += _prefix[j + 1] - _prefix[i] + _tuning.SizeCost;
+            foreach (var chain in _chains[i, j] ?? [])
+            {
+                if (chain.Needs <= bound && chain.Cost < best)
+                {
+                    (best, how) = (chain.Cost, new Choice(-1, chain.Base));
+                }
+            }
+            _bounded[(i, j, bound)] = (best, how);
+            return (best, how);
+        }
+
+        /// <summary>Every way to search ranges i..j as one base handling with single-number exceptions tested by `jeq`, heaviest first.</summary>
+        private Chain[]? Chains(int i, int j)
+        {
+            List<Chain>? chains = null;
+            for (var b = i; b <= j; b++)
+            {
+                var baseNode = _ranges[b].Node;
+                var seenBefore = false;
+                for (var k = i; k < b && !seenBefore; k++)
+                {
+                    seenBefore = _ranges[k].Node == baseNode;
+                }
+                if (seenBefore || Exceptions(i, j, baseNode) is not { } exceptions)
+                {
+                    continue;
+                }
+                double baseWeight = 0, cost = 0;
+                var needs = 0;
+                for (var k = i; k <= j; k++)
+                {
+                    if (_ranges[k].Node == baseNode)
+                    {
+                        baseWeight += _weight[k];
+                        needs = Math.Max(needs, exceptions.Count + _extra[k]);
+                    }
+                }
+                for (var p = 0; p < exceptions.Count; p++)
+                {
+                    cost += _weight[exceptions[p]] * (p + 1);
+                    needs = Math.Max(needs, p + 1 + _extra[exceptions[p]]);
+                }
+                cost += (baseWeight + _tuning.SizeCost) * exceptions.Count;
+                (chains ??= []).Add(new Chain(cost, baseNode, needs));
+            }
+            return chains?.ToArray();
         }
 
         /// <summary>The ranges of i..j not handled by <paramref name="baseNode"/>, heaviest first, or null if they are not all single numbers or too many.</summary>
         private List<int>? Exceptions(int i, int j, int baseNode)
         {
-            var exceptions = Enumerable.Range(i, j - i + 1).Where(k => _ranges[k].Node != baseNode).ToList();
-            if (exceptions.Count > _tuning.MaxChain || exceptions.Any(k => _ranges[k].First != _ranges[k].Last))
+            var exceptions = new List<int>();
+            for (var k = i; k <= j; k++)
             {
-                return null;
+                if (_ranges[k].Node == baseNode)
+                {
+                    continue;
+                }
+                if (exceptions.Count == _tuning.MaxChain || _ranges[k].First != _ranges[k].Last)
+                {
+                    return null;
+                }
+                exceptions.Add(k);
             }
-            return exceptions.OrderByDescending(k => _weight[k]).ThenBy(k => k).ToList();
+            exceptions.Sort((a, b) => _weight[a] != _weight[b] ? _weight[b].CompareTo(_weight[a]) : a.CompareTo(b));
+            return exceptions.Count == 0 ? null : exceptions;
         }
 
-        public int Emit(Layer layer, int i, int j)
+        /// <summary>The search for ranges i..j as decision nodes, within <paramref name="bound"/> (null: unbounded).</summary>
+        public int Emit(int? bound, int i, int j)
         {
             if (i == j)
             {
                 return _ranges[i].Node;
             }
-            var how = layer.Choice[i, j];
+            var how = bound is { } b ? Cost(i, j, b).Choice : _freeChoice[i, j];
             if (how.Split >= 0)
             {
-                var next = layer.Below ?? layer;
+                var next = bound - 1;
                 var below = Emit(next, i, how.Split);
                 var above = Emit(next, how.Split + 1, j);
                 return _graph.Test(new WordTest(Word.Nr, WordTest.NoMask, TestOp.Ge, _ranges[how.Split + 1].First), above, below);

@@ -20,9 +20,18 @@ public sealed class RuleChainBuilder(DecisionGraph graph)
 
     private sealed record RuleGoal(RuleChain Chain, int Index) : Goal;
 
-    private sealed record TestGoal(Formula Formula, Goal IfTrue, Goal IfFalse) : Goal;
+    private sealed record TestGoal(Formula Formula, Goal IfTrue, Goal IfFalse) : Goal
+    {
+        // Goals nest as deep as the condition; caching the hash keeps memo lookups from walking them.
+        private readonly int _hash = HashCode.Combine(Formula, IfTrue, IfFalse);
 
-    private readonly Dictionary<(Goal, string), int> _memo = [];
+        public override int GetHashCode() => _hash;
+
+        public bool Equals(TestGoal? other) =>
+            other is not null && _hash == other._hash && ReferenceEquals(Formula, other.Formula) && IfTrue.Equals(other.IfTrue) && IfFalse.Equals(other.IfFalse);
+    }
+
+    private readonly Dictionary<(Goal, Facts), int> _memo = [];
     private bool _useFacts;
 
     public int Build(RuleChain chain)
@@ -47,7 +56,7 @@ public sealed class RuleChainBuilder(DecisionGraph graph)
         {
             return graph.Return(leaf.Value);
         }
-        var key = (goal, facts.Key);
+        var key = (goal, facts);
         if (_memo.TryGetValue(key, out var known))
         {
             return known;

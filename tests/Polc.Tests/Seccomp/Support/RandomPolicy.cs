@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+
+namespace Polc.Tests.Seccomp.Support;
+
+/// <summary>Random syscall policies as text, plus the constants they compare against (so argument
+/// vectors can be aimed at the edges). Seeded, so a failure names a reproducible policy.</summary>
+public sealed class RandomPolicy(int seed)
+{
+    /// <summary>Syscalls present on every architecture polc knows, so multi-arch policies stay meaningful.</summary>
+    public static readonly string[] Pool = ["read", "write", "close", "openat", "mmap", "ioctl", "futex", "prctl", "getpid", "getppid", "socket", "clone"];
+
+    private static readonly string[] Actions = ["allow", "deny", "errno 5", "errno EACCES", "kill", "kill-thread", "trap", "trace 9", "notify", "log"];
+
+    private static readonly string[] Comparisons = ["==", "!=", "<", "<=", ">", ">="];
+
+    private readonly Random _random = new(seed);
+
+    public List<ulong> Constants { get; } = [];
+
+    /// <summary>A policy whose conditions take any shape: `&amp;&amp;`, `||`, `!`, `in`, `not in`, masks, nested.</summary>
+    public string Any(string arches = "x86_64")
+    {
+        var text = new StringBuilder();
+        text.Append("policy random {\n  syscalls {\n");
+        text.Append($"    default {Actions[_random.Next(Actions.Length)].Replace("deny", "errno 1", StringComparison.Ordinal)}\n");
+        text.Append($"    arch {arches}\n");
+        var rules = _random.Next(1, 11);
+        for (var r = 0; r < rules; r++)
+        {
+            var syscalls = Pool.OrderBy(_ => _random.Next()).Take(_random.Next(1, 4));
+            text.Append($"    {Actions[_random.Next(Actions.Length)]} {string.Join(", ", syscalls)}");
+            if (_random.Next(4) > 0)
+            {
+                text.Append(" if ").Append(Condition(_random.Next(0, 4)));
+            }
+            text.Append('\n');
+        }
+        text.Append("  }\n}\n");
+        return text.ToString();
+    }
+
+    public string Condition(int depth)
+    {
+        if (depth == 0)
+        {
+            return Comparison(_random.Next(6));
+        }
+        return _random.Next(5) switch
+        {
+            0 => $"({Condition(depth - 1)} && {Condition(depth - 1)})",
+            1 => $"({Condition(depth - 1)} || {Condition(depth - 1)})",
+            2 => $"!({Condition(depth - 1)})",
+            3 => $"arg{_random.Next(6)} {(_random.Next(2) == 0 ? "in" : "not in")} [{string.Join(", ", Enumerable.Range(0, _random.Next(1, 5)).Select(_ => Hex(Value())))}]",
+            _ => Comparison(_random.Next(6)),
+        };
+    }
+
+    /// <summary>`argN [&amp; MASK] OP VALUE`, the mask one time in three.</summary>
+    public string Comparison(int arg)
+    {
+        var left = $"arg{arg}";
+        if (_random.Next(3) == 0)
+        {
+            left += " & " + Hex(Mask());
+        }
+        return $"{left} {Comparisons[_random.Next(Comparisons.Length)]} {Hex(Value())}";
+    }
+
+    public ulong Value()
+    {
+        var value = _random.Next(8) switch
+        {
+            0 => 0UL,
+            1 => (ulong)_random.Next(0, 64),
+            2 => 0xffff_ffffUL - (ulong)_random.Next(0, 3),
+            3 => 0x1_0000_0000UL + (ulong)_random.Next(0, 3),
+            4 => ulong.MaxValue - (ulong)_random.Next(0, 3),
+            5 => (ulong)_random.NextInt64() & 0xffff_ffff,
+            6 => ((ulong)(uint)_random.Next(0, 4) << 32) | (uint)_random.Next(0, 4),
+            _ => ((ulong)_random.NextInt64() << 1) + (uint)_random.Next(2),
+        };
+        Constants.Add(value);
+        return value;
+    }
+
+    public ulong Mask()
+    {
+        var mask = _random.Next(5) switch
+        {
+            0 => 1UL << _random.Next(64),
+            1 => 0xffUL << (8 * _random.Next(8)),
+            2 => 0xffff_ffff_0000_0000UL,
+            3 => (ulong)_random.NextInt64(),
+            _ => (ulong)_random.Next(1, 256),
+        };
+        Constants.Add(mask);
+        return mask;
+    }
+
+    /// <summary>Argument vectors: zeros, each constant (and its neighbours) in each position, and mixtures.</summary>
+    public List<ulong[]> ArgumentVectors(int mixtures)
+    {
+        var values = Constants.SelectMany(c => new[] { c, c - 1, c + 1, c ^ 0x1_0000_0000, c & 0xffff_ffff, c | 0xffff_ffff_0000_0000 }).Append(0UL).Distinct().ToList();
+        var vectors = new List<ulong[]> { new ulong[6] };
+        foreach (var value in values)
+        {
+            var arg = _random.Next(6);
+            var vector = new ulong[6];
+            vector[arg] = value;
+            vectors.Add(vector);
+        }
+        for (var i = 0; i < mixtures; i++)
+        {
+            vectors.Add(Enumerable.Range(0, 6).Select(_ => _random.Next(4) == 0 ? (ulong)_random.NextInt64() : values[_random.Next(values.Count)]).ToArray());
+        }
+        return vectors;
+    }
+
+    public static string Hex(ulong value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
+}
