@@ -5,12 +5,17 @@ namespace Polc.Tests.Seccomp.Support;
 
 /// <summary>Random syscall policies as text, plus the constants they compare against (so argument
 /// vectors can be aimed at the edges). Seeded, so a failure names a reproducible policy.</summary>
-public sealed class RandomPolicy(int seed)
+/// <param name="pool">the syscalls rules name; default <see cref="Pool"/>.</param>
+/// <param name="actions">the actions rules and the default take; default <see cref="AllActions"/>.</param>
+public sealed class RandomPolicy(int seed, string[]? pool = null, string[]? actions = null)
 {
     /// <summary>Syscalls present on every architecture polc knows, so multi-arch policies stay meaningful.</summary>
     public static readonly string[] Pool = ["read", "write", "close", "openat", "mmap", "ioctl", "futex", "prctl", "getpid", "getppid", "socket", "clone"];
 
-    private static readonly string[] Actions = ["allow", "deny", "errno 5", "errno EACCES", "kill", "kill-thread", "trap", "trace 9", "notify", "log"];
+    public static readonly string[] AllActions = ["allow", "deny", "errno 5", "errno EACCES", "kill", "kill-thread", "trap", "trace 9", "notify", "log"];
+
+    private readonly string[] _pool = pool ?? Pool;
+    private readonly string[] _actions = actions ?? AllActions;
 
     private static readonly string[] Comparisons = ["==", "!=", "<", "<=", ">", ">="];
 
@@ -23,13 +28,13 @@ public sealed class RandomPolicy(int seed)
     {
         var text = new StringBuilder();
         text.Append("policy random {\n  syscalls {\n");
-        text.Append($"    default {Actions[_random.Next(Actions.Length)].Replace("deny", "errno 1", StringComparison.Ordinal)}\n");
+        text.Append($"    default {_actions[_random.Next(_actions.Length)].Replace("deny", "errno 1", StringComparison.Ordinal)}\n");
         text.Append($"    arch {arches}\n");
         var rules = _random.Next(1, 11);
         for (var r = 0; r < rules; r++)
         {
-            var syscalls = Pool.OrderBy(_ => _random.Next()).Take(_random.Next(1, 4));
-            text.Append($"    {Actions[_random.Next(Actions.Length)]} {string.Join(", ", syscalls)}");
+            var syscalls = _pool.OrderBy(_ => _random.Next()).Take(_random.Next(1, 4));
+            text.Append($"    {_actions[_random.Next(_actions.Length)]} {string.Join(", ", syscalls)}");
             if (_random.Next(4) > 0)
             {
                 text.Append(" if ").Append(Condition(_random.Next(0, 4)));
