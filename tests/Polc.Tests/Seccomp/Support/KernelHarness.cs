@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Polc.Compiler.Ir;
@@ -30,7 +29,7 @@ public sealed class KernelHarness : IDisposable
         }
         Executable = Path.Combine(_temp.Path, "seccomp-run");
         var source = Path.Combine(RepoPaths.Root, "tests", "Polc.Tests", "Seccomp", "Kernel", "seccomp-run.c");
-        var (exit, output) = Execute("gcc", ["-O2", "-Wall", "-Werror", "-o", Executable, source], null);
+        var (exit, output) = ProcessRunner.Run("gcc", ["-O2", "-Wall", "-Werror", "-o", Executable, source], null);
         Require(exit == 0, $"gcc could not build the kernel harness (install gcc; .ci/run lists it):\n{output}");
     }
 
@@ -45,7 +44,7 @@ public sealed class KernelHarness : IDisposable
             path = Path.Combine(_temp.Path, $"filter-{Guid.NewGuid():N}.bpf");
             File.WriteAllBytes(path, filter);
         }
-        var (exit, output) = Execute(Executable, [path], string.Join("\n", calls.Select(c => c.Line)) + "\n");
+        var (exit, output) = ProcessRunner.Run(Executable, [path], string.Join("\n", calls.Select(c => c.Line)) + "\n");
         Assert.True(exit == 0, $"seccomp-run failed: {output}");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == calls.Count, $"seccomp-run answered {lines.Length} of {calls.Count} calls:\n{output}");
@@ -87,24 +86,5 @@ public sealed class KernelHarness : IDisposable
         {
             throw new InvalidOperationException("cannot run the live seccomp tests: " + message);
         }
-    }
-
-    private static (int Exit, string Output) Execute(string program, string[] args, string? input)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        if (input is not null)
-        {
-            process.StandardInput.Write(input);
-            process.StandardInput.Close();
-        }
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
     }
 }

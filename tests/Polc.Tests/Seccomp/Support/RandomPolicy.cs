@@ -45,6 +45,60 @@ public sealed class RandomPolicy(int seed, string[]? pool = null, string[]? acti
         return text.ToString();
     }
 
+    /// <summary>A policy libseccomp can express with the same meaning: each syscall has either one unconditional
+    /// rule or only conditional ones; a condition is a conjunction of comparisons on distinct arguments (masks
+    /// only with `==`, and only values inside the mask); and the conditional rules of different actions are disjoint, because each includes
+    /// `argD == C` with the discriminating argument D fixed per policy and C fixed per action. Then first
+    /// match (polc) and libseccomp's any-match-by-action agree.</summary>
+    public string Expressible(string arch = "x86_64")
+    {
+        var text = new StringBuilder();
+        text.Append("policy random {\n  syscalls {\n");
+        text.Append($"    default {_actions[_random.Next(_actions.Length)].Replace("deny", "errno 1", StringComparison.Ordinal)}\n");
+        text.Append($"    arch {arch}\n");
+        var shuffled = _pool.OrderBy(_ => _random.Next()).ToList();
+        var split = _random.Next(shuffled.Count + 1);
+        var unconditional = shuffled.Take(split).ToList();
+        var conditional = shuffled.Skip(split).ToList();
+        while (unconditional.Count > 0)
+        {
+            var take = Math.Min(unconditional.Count, _random.Next(1, 4));
+            text.Append($"    {_actions[_random.Next(_actions.Length)]} {string.Join(", ", unconditional.Take(take))}\n");
+            unconditional.RemoveRange(0, take);
+        }
+        var discriminator = _random.Next(6);
+        var tags = new Dictionary<string, ulong>();
+        for (var r = conditional.Count == 0 ? 0 : _random.Next(1, 8); r > 0; r--)
+        {
+            var action = _actions[_random.Next(_actions.Length)];
+            if (!tags.TryGetValue(action, out var tag))
+            {
+                tag = (ulong)tags.Count * 0x1_0000_0001 + 1;
+                tags[action] = tag;
+                Constants.Add(tag);
+            }
+            var parts = new List<string> { $"arg{discriminator} == {Hex(tag)}" };
+            foreach (var arg in Enumerable.Range(0, 6).Where(a => a != discriminator).OrderBy(_ => _random.Next()).Take(_random.Next(0, 3)))
+            {
+                if (_random.Next(4) == 0)
+                {
+                    // libseccomp compares (arg & mask) with (value & mask), not with value as documented and as
+                    // polc does, so a value with bits outside the mask (never equal in polc) is left out.
+                    var mask = Mask();
+                    parts.Add($"arg{arg} & {Hex(mask)} == {Hex(Value() & mask)}");
+                }
+                else
+                {
+                    parts.Add(Comparison(arg, masked: false));
+                }
+            }
+            var syscalls = conditional.OrderBy(_ => _random.Next()).Take(_random.Next(1, 4));
+            text.Append($"    {action} {string.Join(", ", syscalls)} if {string.Join(" && ", parts.OrderBy(_ => _random.Next()))}\n");
+        }
+        text.Append("  }\n}\n");
+        return text.ToString();
+    }
+
     public string Condition(int depth)
     {
         if (depth == 0)
@@ -61,11 +115,11 @@ public sealed class RandomPolicy(int seed, string[]? pool = null, string[]? acti
         };
     }
 
-    /// <summary>`argN [&amp; MASK] OP VALUE`, the mask one time in three.</summary>
-    public string Comparison(int arg)
+    /// <summary>`argN [&amp; MASK] OP VALUE`, the mask one time in three when <paramref name="masked"/>.</summary>
+    public string Comparison(int arg, bool masked = true)
     {
         var left = $"arg{arg}";
-        if (_random.Next(3) == 0)
+        if (masked && _random.Next(3) == 0)
         {
             left += " & " + Hex(Mask());
         }
