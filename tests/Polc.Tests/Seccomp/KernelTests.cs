@@ -113,6 +113,28 @@ public class KernelTests(KernelHarness harness) : IClassFixture<KernelHarness>
     }
 
     [Fact]
+    public void A_long_filter_with_trampolines_loads_and_decides_as_simulated()
+    {
+        var text = new System.Text.StringBuilder("policy big {\n  syscalls {\n    default errno 1111\n    allow exit_group\n");
+        foreach (var (name, index) in SyscallTable.Entries(Arch.X86_64).Where(e => !Harmless.Contains(e.Name) && e.Name != "exit_group").Take(150).Select((e, i) => (e.Name, i)))
+        {
+            text.Append($"    allow {name} if arg0 in [{index * 10 + 1}, {index * 10 + 2}, {index * 10 + 3}]\n");
+        }
+        text.Append("    allow getpid if arg1 in [5, 0x1_0000_0005]\n    errno 2222 gettid if arg0 > 7\n  }\n}\n");
+        var (filter, bytes) = Compile(text.ToString());
+        // Four distinct returns; more return or `ja` instructions than that are trampolines.
+        var farReaches = filter.Program.Count(i => i.Code == BpfInstruction.JumpAlways || i.IsReturn);
+        Assert.True(filter.Program.Length > 512 && farReaches > 4, $"{filter.Program.Length} instructions, {farReaches} returns and jumps");
+        var calls = new[] { Call("getpid", 0, 5), Call("getpid", 0, 0x1_0000_0005), Call("getpid", 0, 6), Call("gettid", 8), Call("gettid", 7), Call("getppid") };
+        var outcomes = harness.Run(bytes, calls);
+        Assert.Equal(["executed", "executed", "errno 1111", "errno 2222", "errno 1111", "errno 1111"], outcomes.Select(o => KernelHarness.Fold(o, naturalErrnos: false)));
+        for (var i = 0; i < calls.Length; i++)
+        {
+            Assert.Equal(KernelHarness.Observable(SeccompKit.Run(filter, Arch.X86_64.AuditArch(), calls[i].Nr, calls[i].Args).Action), KernelHarness.Fold(outcomes[i], naturalErrnos: false));
+        }
+    }
+
+    [Fact]
     public void The_simulator_agrees_with_the_kernel_on_random_policies()
     {
         string[] actions = ["allow", "errno 1001", "errno 2002", "kill", "kill-thread", "trap", "trace 9", "notify", "log"];
