@@ -7,8 +7,7 @@ namespace Polc.Backends.Seccomp.Codegen;
 /// jump goes forward), each as `[ld word] [and mask] jXX K`; a jump from a node that leaves the accumulator
 /// holding the needed word (or masked word) enters past the load (or the `and`), and a load or `and` no
 /// path needs is not emitted. Every distinct return value is one shared `ret` at the end. A conditional
-/// jump can reach 255 instructions ahead; a farther target gets a trampoline right after the jump: a copy of
-/// the `ret` it aims at, or a `ja` (whose offset is 32 bits), reused by later jumps within reach.
+/// jump can reach 255 instructions ahead; a farther target gets a trampoline (<see cref="Resolve"/>).
 /// </summary>
 public static class BpfLayout
 {
@@ -21,14 +20,11 @@ public static class BpfLayout
 
     private sealed class Slot(BpfInstruction instruction)
     {
-        public BpfInstruction Instruction { get; set; } = instruction;
+        public BpfInstruction Instruction { get; } = instruction;
 
         public Slot? IfTrue { get; set; }
 
         public Slot? IfFalse { get; set; }
-
-        /// <summary>The target of a `ja` trampoline.</summary>
-        public Slot? Always { get; set; }
     }
 
     public static BpfInstruction[] Lay(DecisionGraph graph, int root, bool bigEndian)
@@ -73,8 +69,7 @@ public static class BpfLayout
             slot.IfTrue = labels[(node.IfTrue, EntryFrom(graph, node, node.IfTrue))];
             slot.IfFalse = labels[(node.IfFalse, EntryFrom(graph, node, node.IfFalse))];
         }
-        AddTrampolines(slots);
-        return Encode(slots);
+        return Resolve(slots);
     }
 
     /// <summary>Test nodes in reverse post-order of a depth-first walk that visits the true successor first,
@@ -161,84 +156,65 @@ public static class BpfLayout
         return held.Mask == WordTest.NoMask ? Entry.And : Entry.Load;
     }
 
-    private static void AddTrampolines(List<Slot> slots)
+    /// <summary>Final offsets, built from the last instruction back: a slot's distance from the end never changes
+    /// once placed, so each jump is resolved in one pass. A target beyond reach gets a trampoline placed right
+    /// after the jump: a copy of the `ret` it aims at, or a `ja` to it; later (earlier-placed) jumps reuse the
+    /// nearest copy or `ja` for the same target while it is within reach.</summary>
+    private static BpfInstruction[] Resolve(List<Slot> slots)
     {
         const int reach = byte.MaxValue;
-        while (true)
+        var placed = new List<BpfInstruction>();
+        var fromEnd = new Dictionary<Slot, int>(ReferenceEqualityComparer.Instance);
+        var nearestReturn = new Dictionary<uint, int>();
+        var nearestJump = new Dictionary<Slot, int>(ReferenceEqualityComparer.Instance);
+        int Nearest(Slot target) => target.Instruction.IsReturn
+            ? Math.Max(fromEnd[target], nearestReturn[target.Instruction.K])
+            : Math.Max(fromEnd[target], nearestJump.GetValueOrDefault(target, -1));
+        void PlaceTrampoline(Slot target)
         {
-            var index = new Dictionary<Slot, int>(ReferenceEqualityComparer.Instance);
-            for (var i = 0; i < slots.Count; i++)
+            if (target.Instruction.IsReturn)
             {
-                index[slots[i]] = i;
+                nearestReturn[target.Instruction.K] = placed.Count;
+                placed.Add(target.Instruction);
             }
-            var fixedOne = false;
-            for (var i = 0; i < slots.Count && !fixedOne; i++)
+            else
             {
-                var slot = slots[i];
-                foreach (var isTrue in new[] { true, false })
+                nearestJump[target] = placed.Count;
+                placed.Add(BpfInstruction.Jump((uint)(placed.Count - fromEnd[target] - 1)));
+            }
+        }
+        for (var i = slots.Count - 1; i >= 0; i--)
+        {
+            var slot = slots[i];
+            var instruction = slot.Instruction;
+            if (slot.IfTrue is { } ifTrue && slot.IfFalse is { } ifFalse)
+            {
+                while (true)
                 {
-                    var target = isTrue ? slot.IfTrue : slot.IfFalse;
-                    if (target is null || index[target] - i - 1 <= reach)
+                    var here = placed.Count;
+                    if (here - Nearest(ifTrue) - 1 > reach)
                     {
-                        continue;
+                        PlaceTrampoline(ifTrue);
                     }
-                    var trampoline = FindTrampoline(slots, i, target) ?? InsertTrampoline(slots, i, target);
-                    if (isTrue) slot.IfTrue = trampoline; else slot.IfFalse = trampoline;
-                    fixedOne = true;
-                    break;
+                    else if (here - Nearest(ifFalse) - 1 > reach)
+                    {
+                        PlaceTrampoline(ifFalse);
+                    }
+                    else
+                    {
+                        instruction = instruction with { Jt = (byte)(here - Nearest(ifTrue) - 1), Jf = (byte)(here - Nearest(ifFalse) - 1) };
+                        break;
+                    }
                 }
             }
-            if (!fixedOne)
+            fromEnd[slot] = placed.Count;
+            if (instruction.IsReturn)
             {
-                return;
+                nearestReturn[instruction.K] = placed.Count;
             }
+            placed.Add(instruction);
         }
-    }
-
-    private static Slot? FindTrampoline(List<Slot> slots, int from, Slot target)
-    {
-        for (var i = from + 1; i < slots.Count && i - from - 1 <= byte.MaxValue; i++)
-        {
-            var slot = slots[i];
-            if (slot.Always == target || (target.Instruction.IsReturn && slot.Instruction == target.Instruction && slot.IfTrue is null))
-            {
-                return slot;
-            }
-        }
-        return null;
-    }
-
-    private static Slot InsertTrampoline(List<Slot> slots, int after, Slot target)
-    {
-        var trampoline = target.Instruction.IsReturn
-            ? new Slot(target.Instruction)
-            : new Slot(BpfInstruction.Jump(0)) { Always = target };
-        slots.Insert(after + 1, trampoline);
-        return trampoline;
-    }
-
-    private static BpfInstruction[] Encode(List<Slot> slots)
-    {
-        var index = new Dictionary<Slot, int>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < slots.Count; i++)
-        {
-            index[slots[i]] = i;
-        }
-        var program = new BpfInstruction[slots.Count];
-        for (var i = 0; i < slots.Count; i++)
-        {
-            var slot = slots[i];
-            var insn = slot.Instruction;
-            if (slot.Always is { } always)
-            {
-                insn = insn with { K = (uint)(index[always] - i - 1) };
-            }
-            else if (slot.IfTrue is { } ifTrue && slot.IfFalse is { } ifFalse)
-            {
-                insn = insn with { Jt = (byte)(index[ifTrue] - i - 1), Jf = (byte)(index[ifFalse] - i - 1) };
-            }
-            program[i] = insn;
-        }
-        return program;
+        placed.Reverse();
+        return [.. placed];
     }
 }

@@ -27,7 +27,7 @@ public sealed record SearchTuning(double UniformShare = 0.3, double FloorShare =
 public static class NumberDispatch
 {
     /// <summary>Above this many ranges only the unbounded tree is built, to keep compile time in check.</summary>
-    private const int BoundedLimit = 256;
+    private const int BoundedLimit = 128;
 
     /// <param name="ranges">sorted, contiguous, covering 0..uint.MaxValue.</param>
     /// <returns>the root node of the search.</returns>
@@ -74,7 +74,7 @@ public static class NumberDispatch
         private readonly double[,] _freeCost;
         private readonly Choice[,] _freeChoice;
         private readonly int[,] _freeDepth;
-        private readonly Dictionary<(int, int, int), (double Cost, Choice Choice)> _bounded = [];
+        private readonly (double Cost, Choice Choice)?[,][] _bounded;
 
         public Solver(DecisionGraph graph, List<NumberRange> ranges, SearchTuning tuning)
         {
@@ -101,6 +101,7 @@ public static class NumberDispatch
                 }
             }
             (_freeCost, _freeChoice, _freeDepth) = SolveUnbounded();
+            _bounded = new (double, Choice)?[n, n][];
         }
 
         /// <summary>The bound on the longest path to emit with: the one minimising cost plus
@@ -186,7 +187,8 @@ public static class NumberDispatch
             {
                 return (double.PositiveInfinity, default);
             }
-            if (_bounded.TryGetValue((i, j, bound), out var known))
+            var memo = _bounded[i, j] ??= new (double, Choice)?[_freeDepth[i, j]];
+            if (memo[bound] is { } known)
             {
                 return known;
             }
@@ -208,7 +210,7 @@ public static class NumberDispatch
                     (best, how) = (chain.Cost, new Choice(-1, chain.Base));
                 }
             }
-            _bounded[(i, j, bound)] = (best, how);
+            memo[bound] = (best, how);
             return (best, how);
         }
 
