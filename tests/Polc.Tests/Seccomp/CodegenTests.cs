@@ -123,6 +123,22 @@ public class CodegenTests
     }
 
     [Fact]
+    public void A_long_list_of_values_is_searched_not_scanned()
+    {
+        var values = Enumerable.Range(0, 32).Select(i => 0x5400UL + (ulong)(i * 3)).ToList();
+        var ir = SeccompKit.Bind($"policy p {{ syscalls {{ allow ioctl if arg1 in [{string.Join(", ", values)}] }} }}");
+        var filter = SeccompKit.Compile(ir).Single();
+        var baseline = SeccompKit.Run(filter, Arch.X86_64, "ioctl", 0, values[0]).Executed;
+        foreach (var value in values.Concat(values.Select(v => v + 1)).Append(0UL).Append(0x1_0000_5400UL))
+        {
+            var result = SeccompKit.Run(filter, Arch.X86_64, "ioctl", 0, value);
+            Assert.Equal(values.Contains(value) ? SeccompAction.Allow : SeccompAction.Errno(1), result.Action);
+            // 32 cases: a scan would take up to 32 jumps; the search about log2(32) + 1.
+            Assert.True(result.Executed <= baseline + 4, $"ioctl(0, 0x{value:x}) ran {result.Executed} instructions, the first case {baseline}");
+        }
+    }
+
+    [Fact]
     public void The_frequency_table_changes_the_layout_but_never_the_decisions()
     {
         var ir = SeccompKit.Bind(new RandomPolicy(7).Any());

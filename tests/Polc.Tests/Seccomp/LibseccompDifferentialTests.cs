@@ -38,7 +38,7 @@ public class LibseccompDifferentialTests
             cases.Add((text, SeccompKit.Compile(ir).Single(), generator.ArgumentVectors(mixtures: 12), seed));
             foreach (var level in new[] { 1, 2 })
             {
-                jobs.Add(Libseccomp.RulesJob(ir, arch, level, Path.Combine(temp.Path, $"{i}.{level}.bpf")));
+                jobs.Add(LibseccompJobs.RulesJob(ir, arch, level, Path.Combine(temp.Path, $"{i}.{level}.bpf")));
             }
         }
         Libseccomp.Export(jobs, temp.Path);
@@ -71,7 +71,7 @@ public class LibseccompDifferentialTests
         var result = Polc.Compiler.Semantics.PolicyBinder.BindFile(policy);
         Assert.True(result.Policy is not null, string.Join("\n", result.Diagnostics));
         var filter = SeccompKit.Compile(result.Policy!).Single(f => f.Arch == Arch.X86_64);
-        Libseccomp.Export(new[] { 1, 2 }.Select(level => Libseccomp.ProfileJob(profile, Arch.X86_64, "amd64", level, Path.Combine(temp.Path, $"lib{level}.bpf"))), temp.Path);
+        Libseccomp.Export(new[] { 1, 2 }.Select(level => LibseccompJobs.ProfileJob(profile, Arch.X86_64, "amd64", level, Path.Combine(temp.Path, $"lib{level}.bpf"))), temp.Path);
         var vectors = DockerProfileStandIn.ArgumentVectors(profile);
         foreach (var level in new[] { 1, 2 })
         {

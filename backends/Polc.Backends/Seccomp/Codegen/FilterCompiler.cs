@@ -21,6 +21,7 @@ public sealed class FilterCompiler
     private readonly FrequencyTable _frequencies;
     private readonly DecisionGraph _graph = new();
     private readonly RuleChainBuilder _chains;
+    private readonly SwitchBalancer _switches;
     private readonly Formula?[] _conditions;
     private readonly HashSet<string>[] _names;
     private readonly Dictionary<string, int> _chainNodes = [];
@@ -32,6 +33,7 @@ public sealed class FilterCompiler
         _frequencies = frequencies;
         _tuning = tuning ?? SearchTuning.Default;
         _chains = new RuleChainBuilder(_graph);
+        _switches = new SwitchBalancer(_graph);
         _conditions = policy.Rules.Select(r => r.Condition is null ? null : Formula.Lower(r.Condition)).ToArray();
         _names = policy.Rules.Select(r => r.Syscalls.Select(s => s.Name).ToHashSet(StringComparer.Ordinal)).ToArray();
     }
@@ -143,7 +145,7 @@ public sealed class FilterCompiler
             var chain = new RuleChain(
                 rules.Select(i => (_conditions[i] ?? Formula.True, _policy.Rules[i].Action.SeccompReturn)).ToList(),
                 _policy.DefaultAction.SeccompReturn);
-            node = _chains.Build(chain);
+            node = _switches.Rebalance(_chains.Build(chain));
             _chainNodes.Add(signature, node);
         }
         return node;

@@ -77,7 +77,7 @@ public static class DockerProfileStandIn
 
     private static bool Applies(JsonElement entry, string ociArch)
     {
-        var caps = Libseccomp.DockerDefaultCaps.ToHashSet();
+        var caps = LibseccompJobs.DockerDefaultCaps.ToHashSet();
         var includes = Section(entry, "includes");
         var excludes = Section(entry, "excludes");
         return !(includes.Caps.Count > 0 && !includes.Caps.All(caps.Contains))

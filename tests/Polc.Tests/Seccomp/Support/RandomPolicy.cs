@@ -110,7 +110,7 @@ public sealed class RandomPolicy(int seed, string[]? pool = null, string[]? acti
             0 => $"({Condition(depth - 1)} && {Condition(depth - 1)})",
             1 => $"({Condition(depth - 1)} || {Condition(depth - 1)})",
             2 => $"!({Condition(depth - 1)})",
-            3 => $"arg{_random.Next(6)} {(_random.Next(2) == 0 ? "in" : "not in")} [{string.Join(", ", Enumerable.Range(0, _random.Next(1, 5)).Select(_ => Hex(Value())))}]",
+            3 => $"arg{_random.Next(6)} {(_random.Next(2) == 0 ? "in" : "not in")} [{string.Join(", ", Enumerable.Range(0, _random.Next(1, _random.Next(2) == 0 ? 5 : 12)).Select(_ => Hex(Value())))}]",
             _ => Comparison(_random.Next(6)),
         };
     }
