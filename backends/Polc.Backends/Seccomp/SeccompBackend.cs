@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Polc.Backends.Seccomp.Bpf;
 using Polc.Backends.Seccomp.Codegen;
 using Polc.Compiler.Diagnostics;
@@ -38,7 +39,7 @@ public sealed class SeccompBackend : IBackend
         var at = policy.Syscalls.ArchitecturesSpan ?? policy.Span;
         foreach (var arch in policy.Syscalls.Architectures)
         {
-            var program = compiler.Compile(arch);
+            var program = WithLargeStack(() => compiler.Compile(arch));
             if (program.Length > BpfCode.MaxInstructions)
             {
                 diagnostics.Add(DiagnosticCatalog.SeccompFilterTooLong(at, arch.Name(), program.Length));
@@ -52,6 +53,30 @@ public sealed class SeccompBackend : IBackend
             filters.Add(new Filter(arch, program));
         }
         return filters;
+    }
+
+    /// <summary>Conditions are walked recursively, as deep as they are long (an `in` list of 20 000 values is
+    /// 20 000 levels), so the compiler runs on a thread whose stack can take that.</summary>
+    private static T WithLargeStack<T>(Func<T> work)
+    {
+        const int stackBytes = 512 << 20;
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = work();
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        }, stackBytes);
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
     }
 
     private static FrequencyTable LoadFrequencies(BackendOptions options, List<Diagnostic> diagnostics) =>

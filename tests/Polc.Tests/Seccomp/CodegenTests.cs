@@ -61,6 +61,17 @@ public class CodegenTests
     }
 
     [Fact]
+    public void A_condition_twenty_thousand_values_long_is_reported_not_a_crash()
+    {
+        // Conditions are walked recursively; this one is deeper than a default thread stack allows.
+        var values = string.Join(", ", Enumerable.Range(0, 20_000).Select(i => (i * 7 + 3).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var ir = SeccompKit.Bind($"policy p {{ syscalls {{ allow ioctl if arg1 in [{values}] }} }}");
+        var diagnostics = new List<Diagnostic>();
+        Assert.Empty(SeccompBackend.Compile(ir, BackendOptions.Default, diagnostics));
+        Assert.Equal("POL2001", Assert.Single(diagnostics).Code);
+    }
+
+    [Fact]
     public void Masks_fold_to_jset_and_shared_words_load_once()
     {
         var filter = SeccompKit.Compile(SeccompKit.Bind("""

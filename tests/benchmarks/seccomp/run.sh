@@ -9,7 +9,8 @@
 #   --profile    build libseccomp's filter from this Docker/OCI JSON (Docker's default capabilities), as a
 #                container runtime does, instead of from the policy's own rules
 #   --denied     a syscall both filters answer with an errno (default: mount)
-#   --filtered   a harmless syscall allowed after an argument check, and the argument (default: personality ffffffff)
+#   --filtered   a harmless syscall allowed after an argument check and its first argument, repeatable
+#                (default: clone 800, i.e. CLONE_SIGHAND alone, which fails with EINVAL; and personality ffffffff)
 # Needs gcc, /usr/bin/python3 with python3-seccomp, and an x86_64 kernel with seccomp filters.
 # Example: tests/benchmarks/seccomp/run.sh profiles/docker-default.pol --profile ../shared/corpus/docker-default.seccomp.json
 set -euo pipefail

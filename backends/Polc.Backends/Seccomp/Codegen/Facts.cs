@@ -8,6 +8,10 @@ public sealed class Facts : IEquatable<Facts>
 {
     private const int EnumerationLimit = 64;
 
+    /// <summary>A word known to avoid many scattered values (the path through a long `in` list) is simply
+    /// forgotten: dropping a fact is always sound, and it keeps each step cheap.</summary>
+    private const int IntervalLimit = 64;
+
     /// <summary>Sorted by key; a handful of entries at most, so arrays beat any dictionary.</summary>
     private readonly ((Word Word, uint Mask) Key, IntervalSet Values)[] _known;
     private readonly int _hash;
@@ -54,6 +58,10 @@ public sealed class Facts : IEquatable<Facts>
         var (whenTrue, whenFalse) = Outcomes(test);
         var narrowed = (Find(key) ?? IntervalSet.Full).Intersect(outcome ? whenTrue : whenFalse);
         var index = Array.FindIndex(_known, e => e.Key == key);
+        if (narrowed.IntervalCount > IntervalLimit)
+        {
+            return index < 0 ? this : new Facts([.. _known[..index], .. _known[(index + 1)..]]);
+        }
         if (index >= 0)
         {
             var replaced = (((Word, uint), IntervalSet)[])_known.Clone();
@@ -138,6 +146,8 @@ public sealed class IntervalSet : IEquatable<IntervalSet>
     public static IntervalSet AtMost(long high) => high < 0 ? Empty : new([(0, (uint)high)]);
 
     public ulong Count => _intervals.Aggregate(0UL, (sum, i) => sum + i.High - i.Low + 1);
+
+    public int IntervalCount => _intervals.Length;
 
     public IEnumerable<uint> Values() => _intervals.SelectMany(i => Enumerable.Range(0, (int)(i.High - i.Low + 1)).Select(o => i.Low + (uint)o));
 
