@@ -159,6 +159,10 @@ public class CliTests
         var stats = CliRunner.Run("sim", temp.File("web.x86_64.bpf"), "--stats");
         Assert.Contains("allowed syscalls: 4\n", stats.Out);
         Assert.Contains("cacheable: 3\n", stats.Out);
+        // The kernel's bitmaps hold native and compat numbers only: x32 calls always run the filter.
+        Assert.Equal(0, CliRunner.Run("compile", temp.File("x32.pol", "policy x { syscalls { arch x86_64, x32; allow read } }"), "-o", temp.Path, "-t", "seccomp").ExitCode);
+        Assert.StartsWith("x32: 1 syscalls can be allowed; the kernel's action cache covers 0 of them", CliRunner.Run("sim", temp.File("x.x86_64.bpf"), "--arch", "x32", "--coverage").Out);
+        Assert.StartsWith("x86_64: 1 syscalls can be allowed; the kernel's action cache covers 1 of them", CliRunner.Run("sim", temp.File("x.x86_64.bpf"), "--coverage").Out);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Polc.Backends.Seccomp.Bpf;
 using Polc.Compiler.Ir;
+using Polc.Compiler.Semantics;
 
 namespace Polc.Backends.Seccomp.Analysis;
 
@@ -11,6 +12,15 @@ namespace Polc.Backends.Seccomp.Analysis;
 /// operations, `ret A`, ...) or any other return value makes the call uncacheable.</summary>
 public static class ActionCache
 {
+    /// <summary>Whether the kernel would allow a call of <paramref name="arch"/> without running the filter. Its
+    /// bitmaps span the native and compat syscall numbers (0 to NR_syscalls - 1, a few hundred), so x32 calls
+    /// (0x40000000 and up) and the ARM private calls (0xf0000 and up) are never cached.</summary>
+    public static bool IsCached(IReadOnlyList<BpfInstruction> program, Arch arch, uint nr) =>
+        arch != Arch.X32 && nr < BitmapBound && IsConstantAllow(program, arch.AuditArch(), nr);
+
+    /// <summary>Above every NR_syscalls (x86_64 has about 470), below the ARM private range.</summary>
+    private const uint BitmapBound = 0x1000;
+
     /// <summary>Whether the kernel would cache <paramref name="nr"/> under <paramref name="auditArch"/> as always allowed.</summary>
     public static bool IsConstantAllow(IReadOnlyList<BpfInstruction> program, uint auditArch, uint nr)
     {

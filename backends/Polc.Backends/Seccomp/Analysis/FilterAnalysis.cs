@@ -25,7 +25,7 @@ public static class FilterAnalysis
         {
             var run = BpfInterpreter.Run(program, SeccompData.Call(arch, entry.Number), bigEndian);
             var canAllow = PossibleReturns(program, audit, entry.Number).Any(r => r is null or SeccompAction.RetAllow or SeccompAction.RetLog);
-            return new SyscallCoverage(entry.Name, entry.Number, canAllow, ActionCache.IsConstantAllow(program, audit, entry.Number), run.Executed, run.Action);
+            return new SyscallCoverage(entry.Name, entry.Number, canAllow, ActionCache.IsCached(program, arch, entry.Number), run.Executed, run.Action);
         }).ToList();
     }
 
