@@ -4,12 +4,14 @@ namespace Polc.Backends.Seccomp.Codegen;
 /// A run of equality tests on one (masked) word, each with its own outcome — what `arg1 in [..]` or a list of
 /// `allow ioctl if arg1 == ...` rules become — is a switch: the tests exclude each other, so their order is
 /// free. A chain of k such tests costs up to k jumps; from <see cref="MinimumCases"/> cases on, it is rebuilt as
-/// a binary search (`jge` splits, a `jeq` per case), about log2(k) + 1 jumps for any value.
+/// a binary search (`jge` splits down to chains of at most three `jeq`), about log2(k) + 1 jumps for any value.
+/// For four cases the listed values cost 2.5 jumps on average either way, and the worst case drops from 4 to
+/// 3; for five, 2.8 against 3 on average and 4 against 5 at worst; other values always gain.
 /// </summary>
 public sealed class SwitchBalancer(DecisionGraph graph)
 {
-    /// <summary>Below this a chain is as fast on average for the values it lists, and no longer.</summary>
-    public const int MinimumCases = 6;
+    /// <summary>For three cases a chain is faster on average for the values it lists (2 jumps against 2.33).</summary>
+    public const int MinimumCases = 4;
 
     private const int LinearTail = 3;
 
