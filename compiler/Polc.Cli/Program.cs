@@ -48,6 +48,8 @@ public static class Program
         FmtCommand.Create(context),
         DockerArgsCommand.Create(context),
         RunCommand.Create(context),
+        DisasmCommand.Create(context),
+        SimCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");

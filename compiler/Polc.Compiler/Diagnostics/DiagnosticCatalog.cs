@@ -243,6 +243,16 @@ public static class DiagnosticCatalog
     public static Diagnostic EnforcerCannotLaunch(string path, string reason) =>
         Error("POL2611", null, $"cannot start the enforcer launcher `{path}`: {reason}");
 
+    // ---- seccomp ----
+    public static Diagnostic SeccompFilterTooLong(SourceSpan? at, string arch, int length) =>
+        Error("POL2001", at, $"the seccomp filter for `{arch}` needs {length} instructions, more than the kernel's limit of 4096; give syscalls with the same handling the same rules, or simplify the conditions");
+    public static Diagnostic FrequencyLineInvalid(SourceSpan at, string text) =>
+        Error("POL2002", at, $"`{text}` is not a frequency line; write a syscall name, a tab and its share of calls, e.g. `read\t0.12`");
+    public static Diagnostic FrequencyUnknownSyscall(SourceSpan at, string name, string? suggestion) =>
+        Warning("POL2003", at, $"unknown syscall `{name}` in the frequency table; it weights nothing{DidYouMean(suggestion)}");
+    public static Diagnostic SeccompFilterInvalid(SourceSpan? at, string arch, string why) =>
+        Error("POL2004", at, $"internal error: the seccomp filter generated for `{arch}` would be rejected by the kernel ({why}); please report this policy");
+
     // ---- I/O and usage ----
     public static Diagnostic CannotRead(string path, string reason) => Error("POL9001", null, $"cannot read `{path}`: {reason}");
     public static Diagnostic CannotWrite(string path, string reason) => Error("POL9002", null, $"cannot write `{path}`: {reason}");
