@@ -179,7 +179,7 @@ public static class Program
         {
             return null;
         }
-        var options = new Options(args[0], null, "mount", [], 32, 31, 20_000, 3, Path.Combine(Path.GetTempPath(), "polc-seccomp-bench"));
+        var options = new Options(args[0], null, "mount", [], 32, 31, 20_000, 5, Path.Combine(Path.GetTempPath(), "polc-seccomp-bench"));
         for (var i = 1; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
