@@ -32,7 +32,9 @@ public static class Program
             "Examples:\n" +
             "  polc check app.pol\n" +
             "  polc compile app.pol -o out/\n" +
-            "  polc fmt --check profiles/*.pol");
+            "  polc fmt --check profiles/*.pol\n" +
+            "  polc diff origin/main:app.pol app.pol --format markdown\n" +
+            "  polc score app.pol --threshold 5");
         foreach (var command in Commands(context))
         {
             root.Subcommands.Add(command);
@@ -46,6 +48,8 @@ public static class Program
         CompileCommand.Create(context),
         FmtCommand.Create(context),
         DockerArgsCommand.Create(context),
+        DiffCommand.Create(context),
+        ScoreCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
