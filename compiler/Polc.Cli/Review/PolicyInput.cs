@@ -26,7 +26,8 @@ public sealed class PolicyInput : IDisposable
     public SourceText Source { get; }
 
     /// <summary>The source, or a diagnostic saying why it cannot be read.</summary>
-    public static (PolicyInput? Input, Diagnostic? Error) Load(string spec)
+    /// <param name="workingDirectory">where git runs (default: the current directory).</param>
+    public static (PolicyInput? Input, Diagnostic? Error) Load(string spec, string? workingDirectory = null)
     {
         if (File.Exists(spec) || !TrySplitRevision(spec, out var revision, out var path))
         {
@@ -40,7 +41,7 @@ public sealed class PolicyInput : IDisposable
                 return (null, DiagnosticCatalog.CannotRead(spec, reason));
             }
         }
-        return FromGit(spec, revision, path);
+        return FromGit(spec, revision, path, workingDirectory ?? Environment.CurrentDirectory);
     }
 
     private static bool TrySplitRevision(string spec, out string revision, out string path)
@@ -51,9 +52,9 @@ public sealed class PolicyInput : IDisposable
         return colon > 0 && path.Length > 0;
     }
 
-    private static (PolicyInput?, Diagnostic?) FromGit(string spec, string revision, string path)
+    private static (PolicyInput?, Diagnostic?) FromGit(string spec, string revision, string path, string workingDirectory)
     {
-        var (inRepository, prefix) = Git("rev-parse", "--show-prefix");
+        var (inRepository, prefix) = Git(workingDirectory, "rev-parse", "--show-prefix");
         if (!inRepository)
         {
             return (null, DiagnosticCatalog.RevisionUnreadable(spec, "the current directory is not inside a git repository"));
@@ -62,7 +63,7 @@ public sealed class PolicyInput : IDisposable
             ? PolicyBinder.NormalizeRelative(prefix.Trim() + path)
             : PolicyBinder.NormalizeRelative(path);
         var temporary = Directory.CreateTempSubdirectory("polc-rev-").FullName;
-        var (bytes, error) = Show(revision, relative);
+        var (bytes, error) = Show(workingDirectory, revision, relative);
         if (bytes is null)
         {
             Directory.Delete(temporary, recursive: true);
@@ -71,13 +72,13 @@ public sealed class PolicyInput : IDisposable
         var fullPath = Path.Combine(temporary, relative);
         Write(fullPath, bytes);
         var source = SourceText.FromBytes($"{revision}:{relative}", bytes, fullPath);
-        CopyRelativeBases(source, revision, relative, temporary, []);
+        CopyRelativeBases(source, workingDirectory, revision, relative, temporary, []);
         return (new PolicyInput(source, temporary), null);
     }
 
     /// <summary>Fetches `extends "relative/path.pol"` bases from the same revision, recursively. A base
     /// that cannot be read is left out: the binder then reports it like any missing base.</summary>
-    private static void CopyRelativeBases(SourceText source, string revision, string relative, string temporary, HashSet<string> done)
+    private static void CopyRelativeBases(SourceText source, string workingDirectory, string revision, string relative, string temporary, HashSet<string> done)
     {
         if (!done.Add(relative))
         {
@@ -91,13 +92,13 @@ public sealed class PolicyInput : IDisposable
                 continue;
             }
             var baseRelative = PolicyBinder.NormalizeRelative(Path.Combine(directory, reference.Text));
-            if (baseRelative.StartsWith("../", StringComparison.Ordinal) || Show(revision, baseRelative).Bytes is not { } bytes)
+            if (baseRelative.StartsWith("../", StringComparison.Ordinal) || Show(workingDirectory, revision, baseRelative).Bytes is not { } bytes)
             {
                 continue;
             }
             var fullPath = Path.Combine(temporary, baseRelative);
             Write(fullPath, bytes);
-            CopyRelativeBases(SourceText.FromBytes($"{revision}:{baseRelative}", bytes, fullPath), revision, baseRelative, temporary, done);
+            CopyRelativeBases(SourceText.FromBytes($"{revision}:{baseRelative}", bytes, fullPath), workingDirectory, revision, baseRelative, temporary, done);
         }
     }
 
@@ -107,11 +108,9 @@ public sealed class PolicyInput : IDisposable
         File.WriteAllBytes(path, bytes);
     }
 
-    private static (byte[]? Bytes, string? Error) Show(string revision, string relative)
+    private static (byte[]? Bytes, string? Error) Show(string workingDirectory, string revision, string relative)
     {
-        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("show");
-        start.ArgumentList.Add($"{revision}:{relative}");
+        var start = GitStart(workingDirectory, "show", $"{revision}:{relative}");
         try
         {
             using var process = Process.Start(start)!;
@@ -132,13 +131,19 @@ public sealed class PolicyInput : IDisposable
         }
     }
 
-    private static (bool Ok, string Output) Git(params string[] args)
+    private static ProcessStartInfo GitStart(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
+        return start;
+    }
+
+    private static (bool Ok, string Output) Git(string workingDirectory, params string[] args)
+    {
+        var start = GitStart(workingDirectory, args);
         try
         {
             using var process = Process.Start(start)!;

@@ -101,7 +101,7 @@ public sealed class RegionDescriber(DecisionDiagram diagram, ValueNames names)
     private string CubeText(int arg, ulong mask, ulong value, string op) =>
         mask == ulong.MaxValue
             ? $"arg{arg} {op} {names.Format(arg, value)}"
-            : $"arg{arg} & {names.Format(arg, mask)} {op} {names.Format(arg, value)}";
+            : $"arg{arg} & {names.Format(arg, mask, bits: true)} {op} {names.Format(arg, value, bits: true)}";
 
     private string Example(int region)
     {

@@ -61,11 +61,13 @@ public sealed partial class ValueNames
         }
     }
 
-    /// <summary>The name for a value of an argument, else the number (decimal below 10, hex above).</summary>
-    public string Format(int arg, ulong value) =>
-        _names.TryGetValue((arg, value), out var name) ? name : Number(value);
+    /// <summary>The name for a value of an argument, else the number: bit patterns (masks and what is
+    /// compared under them) in hex, plain values in decimal up to 65535.</summary>
+    public string Format(int arg, ulong value, bool bits = false) =>
+        _names.TryGetValue((arg, value), out var name) ? name : Number(value, bits);
 
-    public static string Number(ulong value) => value < 10 ? value.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"0x{value:x}";
+    public static string Number(ulong value, bool bits) =>
+        value < (bits ? 10UL : 65536UL) ? value.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"0x{value:x}";
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex Identifier();

@@ -98,7 +98,10 @@ public static partial class PolicyDiff
         {
             var accessBefore = old.GetValueOrDefault(pattern) ?? [];
             var accessAfter = @new.GetValueOrDefault(pattern) ?? [];
-            foreach (var access in Enum.GetValues<PathAccess>())
+            // Read follows from write and exec; when one of those changed too, only it is reported.
+            bool Changed(PathAccess a) => accessBefore.Contains(a) != accessAfter.Contains(a);
+            var impliedRead = Changed(PathAccess.Write) || Changed(PathAccess.Exec);
+            foreach (var access in Enum.GetValues<PathAccess>().Where(a => a != PathAccess.Read || !impliedRead))
             {
                 var word = access.ToString().ToLowerInvariant();
                 var rule = $"`{word} \"{pattern}\"`";

@@ -129,16 +129,19 @@ public static partial class PolicyDiff
     }
 
     /// <summary>A dangerous syscall that now runs is high risk when it runs without a filter (for clone and
-    /// unshare: with namespace flags); ordinary syscalls and tightening are low.</summary>
+    /// unshare: with namespace flags), medium with one; ordinary syscalls, gentler refusals and tightening are low.</summary>
     private static RiskLevel SyscallRisk(DecisionDiagram diagram, string name, Arch arch, SeccompAction before, SeccompAction after, int region)
     {
         if (Classify(before, after) != ChangeClass.Widens || RiskCatalog.Syscall(name) is null)
         {
             return RiskLevel.Low;
         }
-        if (RiskCatalog.Strictness(after) > 0)
+        switch (RiskCatalog.Strictness(after))
         {
-            return RiskLevel.Medium;
+            case > 1:
+                return RiskLevel.Low; // still refused, only more gently
+            case 1:
+                return RiskLevel.Medium; // a supervisor may let it run
         }
         if (RiskCatalog.NamespaceFlagArgument(name, arch) is { } flags)
         {
