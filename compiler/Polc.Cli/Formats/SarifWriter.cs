@@ -114,7 +114,7 @@ public static class SarifWriter
     }
 
     /// <summary>A relative path stays relative (GitHub resolves it against the checkout); an absolute one becomes a file URI.</summary>
-    internal static string Uri(string path)
+    public static string Uri(string path)
     {
         var escaped = string.Join('/', path.Replace('\\', '/').Split('/').Select(System.Uri.EscapeDataString));
         return path.StartsWith('/') ? "file://" + escaped : escaped;

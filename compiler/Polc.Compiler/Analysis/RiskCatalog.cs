@@ -84,15 +84,21 @@ public static class RiskCatalog
 
     public const ulong UnshareNamespaceFlags = CloneNamespaceFlags | 0x80;
 
+    public const ulong CloneNewUser = 0x1000_0000;
+
     /// <summary>For syscalls that are safe when their namespace flags are filtered: which argument holds
-    /// the flags on <paramref name="arch"/> and which bits create namespaces. clone takes its flags
-    /// first everywhere but s390x.</summary>
-    public static (int Arg, ulong Flags)? NamespaceFlagArgument(string syscall, Arch arch) => syscall switch
+    /// the flags on <paramref name="arch"/> and which bits matter. Without CAP_SYS_ADMIN the kernel refuses
+    /// every new namespace but a user namespace, so only CLONE_NEWUSER must be filtered (the language
+    /// reference's `allow clone if arg0 & CLONE_NEWUSER == 0`); with it, every CLONE_NEW* bit. clone takes
+    /// its flags first everywhere but s390x.</summary>
+    public static (int Arg, ulong Flags)? NamespaceFlagArgument(string syscall, Arch arch, bool sysAdmin) => syscall switch
     {
-        "clone" => (arch == Arch.S390x ? 1 : 0, CloneNamespaceFlags),
-        "unshare" => (0, UnshareNamespaceFlags),
+        "clone" => (arch == Arch.S390x ? 1 : 0, sysAdmin ? CloneNamespaceFlags : CloneNewUser),
+        "unshare" => (0, sysAdmin ? UnshareNamespaceFlags : CloneNewUser),
         _ => null,
     };
+
+    public static bool HasSysAdmin(CapabilityPolicyIr capabilities) => capabilities.Allowed.Any(c => c.Name == "CAP_SYS_ADMIN");
 
     private static readonly CapabilityRisk[] CapabilityList =
     [

@@ -207,9 +207,10 @@ public static class DiagnosticCatalog
     // ---- review: lint rules (POL3000-3099, warnings), diff and score usage (POL3100-3199) ----
     public static Diagnostic DangerousSyscallAllowed(SourceSpan at, string name, string? via, string why) =>
         Warning("POL3001", at, $"`{name}`{Via(via)} is allowed without an argument filter: it {why}; deny it, or allow only the calls the program needs with `if`");
-    public static Diagnostic NamespaceSyscallAllowed(SourceSpan at, string name, string? via, string flagArgument) =>
-        Warning("POL3002", at, $"`{name}`{Via(via)} is allowed with namespace flags: CLONE_NEW* flags create namespaces, and a user namespace unlocks kernel code that needs capabilities; " +
-            $"filter the flags, e.g. `allow {name} if {flagArgument} & CLONE_NEWUSER == 0`, or all CLONE_NEW* bits with `{flagArgument} & 0x7e020000 == 0`");
+    public static Diagnostic NamespaceSyscallAllowed(SourceSpan at, string name, string? via, string flagArgument, bool sysAdmin) =>
+        Warning("POL3002", at, sysAdmin
+            ? $"`{name}`{Via(via)} can create namespaces: with CAP_SYS_ADMIN allowed every CLONE_NEW* flag works; filter them with `allow {name} if {flagArgument} & 0x7e020000 == 0`"
+            : $"`{name}`{Via(via)} can create user namespaces, which unlock kernel code that otherwise needs capabilities; filter the flag with `allow {name} if {flagArgument} & CLONE_NEWUSER == 0`");
     public static Diagnostic Clone3Allowed(SourceSpan at, string? via) =>
         Warning("POL3002", at, $"`clone3`{Via(via)} is allowed: it passes its flags in memory that seccomp cannot read, so namespace creation cannot be filtered; " +
             "write `errno ENOSYS clone3` before this rule so libc falls back to `clone`, which can be filtered");

@@ -16,7 +16,7 @@ internal static class SyscallLints
     {
         var syscalls = context.Policy.Syscalls;
         var semantics = new SyscallSemantics();
-        var analysis = new ChainAnalysis(semantics);
+        var analysis = new ChainAnalysis(semantics, RiskCatalog.HasSysAdmin(context.Policy.Capabilities));
         foreach (var arch in syscalls.Architectures)
         {
             foreach (var (number, chain) in SyscallSemantics.Chains(syscalls, arch))
@@ -34,7 +34,7 @@ internal static class SyscallLints
     }
 
     /// <summary>Per chain: which entries are dead (shadowed within their own file) and which dangerous syscalls run unfiltered.</summary>
-    private sealed class ChainAnalysis(SyscallSemantics semantics)
+    private sealed class ChainAnalysis(SyscallSemantics semantics, bool sysAdmin)
     {
         private readonly DecisionDiagram _d = semantics.Diagram;
 
@@ -79,7 +79,7 @@ internal static class SyscallLints
                 return;
             }
             var executes = semantics.Executes(semantics.Decision(chain, defaultAction));
-            var flags = RiskCatalog.NamespaceFlagArgument(name, arch);
+            var flags = RiskCatalog.NamespaceFlagArgument(name, arch, sysAdmin);
             var bad = flags is { } f ? _d.And(executes, _d.Compare(f.Arg, f.Flags, CompareOp.Ne, 0))
                 : name == "clone3" ? executes
                 : executes == _d.True ? executes : _d.False;
@@ -88,7 +88,7 @@ internal static class SyscallLints
                 return;
             }
             var reference = culprit.Reference;
-            Dangerous.Add(flags is { } g ? DiagnosticCatalog.NamespaceSyscallAllowed(reference.Span, name, reference.ViaGroup, $"arg{g.Arg}")
+            Dangerous.Add(flags is { } g ? DiagnosticCatalog.NamespaceSyscallAllowed(reference.Span, name, reference.ViaGroup, $"arg{g.Arg}", sysAdmin)
                 : name == "clone3" ? DiagnosticCatalog.Clone3Allowed(reference.Span, reference.ViaGroup)
                 : DiagnosticCatalog.DangerousSyscallAllowed(reference.Span, name, reference.ViaGroup, danger.Why));
         }

@@ -88,7 +88,7 @@ public static class ExposureScore
     public static ExposureReport Compute(PolicyIr policy)
     {
         var exposures = new Dictionary<string, (double Exposure, string Detail)>(StringComparer.Ordinal);
-        SyscallExposures(policy.Syscalls, exposures);
+        SyscallExposures(policy.Syscalls, RiskCatalog.HasSysAdmin(policy.Capabilities), exposures);
         CapabilityExposures(policy.Capabilities, exposures);
         IsolationExposures(policy, exposures);
         FilesystemExposures(policy.Filesystem, exposures);
@@ -115,7 +115,7 @@ public static class ExposureScore
         _ => "unsafe",
     };
 
-    private static void SyscallExposures(SyscallPolicyIr syscalls, Dictionary<string, (double, string)> exposures)
+    private static void SyscallExposures(SyscallPolicyIr syscalls, bool sysAdmin, Dictionary<string, (double, string)> exposures)
     {
         var strictness = RiskCatalog.Strictness(syscalls.DefaultAction);
         exposures["syscalls.default-allows"] = strictness switch
@@ -138,7 +138,7 @@ public static class ExposureScore
                 }
                 var executes = semantics.Executes(semantics.Decision(chains.GetValueOrDefault(number) ?? [], syscalls.DefaultAction));
                 double exposure;
-                if (RiskCatalog.NamespaceFlagArgument(danger.Name, arch) is { } flags)
+                if (RiskCatalog.NamespaceFlagArgument(danger.Name, arch, sysAdmin) is { } flags)
                 {
                     var creating = d.Compare(flags.Arg, flags.Flags, CompareOp.Ne, 0);
                     var bad = d.And(executes, creating);

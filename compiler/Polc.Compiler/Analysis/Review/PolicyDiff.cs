@@ -16,7 +16,7 @@ public static partial class PolicyDiff
     public static PolicyDiffResult Compare(PolicyIr before, PolicyIr after)
     {
         var changes = new List<PolicyChange>();
-        changes.AddRange(CompareSyscalls(before.Syscalls, after.Syscalls));
+        changes.AddRange(CompareSyscalls(before.Syscalls, after.Syscalls, RiskCatalog.HasSysAdmin(after.Capabilities)));
         changes.AddRange(CompareCapabilities(before.Capabilities, after.Capabilities));
         changes.AddRange(CompareFilesystem(before.Filesystem, after.Filesystem));
         changes.AddRange(CompareNetwork(before.Network, after.Network));
@@ -42,7 +42,7 @@ public static partial class PolicyDiff
 
     private sealed record SyscallDelta(string Name, SeccompAction Before, SeccompAction After, string? When, RiskLevel Risk, Arch Arch);
 
-    private static IEnumerable<PolicyChange> CompareSyscalls(SyscallPolicyIr before, SyscallPolicyIr after)
+    private static IEnumerable<PolicyChange> CompareSyscalls(SyscallPolicyIr before, SyscallPolicyIr after, bool sysAdmin)
     {
         var changes = new List<PolicyChange>();
         foreach (var arch in ArchInfo.All)
@@ -73,7 +73,7 @@ public static partial class PolicyDiff
         var deltas = new List<SyscallDelta>();
         foreach (var arch in ArchInfo.All.Where(a => before.Architectures.Contains(a) && after.Architectures.Contains(a)))
         {
-            deltas.AddRange(CompareArch(semantics, before, after, arch));
+            deltas.AddRange(CompareArch(semantics, before, after, arch, sysAdmin));
         }
         changes.AddRange(deltas
             .GroupBy(d => (d.Name, Before: d.Before.ToString(), After: d.After.ToString(), d.When))
@@ -90,7 +90,7 @@ public static partial class PolicyDiff
         return changes;
     }
 
-    private static IEnumerable<SyscallDelta> CompareArch(SyscallSemantics semantics, SyscallPolicyIr before, SyscallPolicyIr after, Arch arch)
+    private static IEnumerable<SyscallDelta> CompareArch(SyscallSemantics semantics, SyscallPolicyIr before, SyscallPolicyIr after, Arch arch, bool sysAdmin)
     {
         var diagram = semantics.Diagram;
         var chainsBefore = SyscallSemantics.Chains(before, arch);
@@ -123,14 +123,14 @@ public static partial class PolicyDiff
                 var region = diagram.Where(pairs, v => v == pair);
                 var (actionBefore, actionAfter) = (semantics.ActionOf(b), semantics.ActionOf(a));
                 var when = region == diagram.True ? null : describer.Describe(region);
-                yield return new SyscallDelta(name, actionBefore, actionAfter, when, SyscallRisk(diagram, name, arch, actionBefore, actionAfter, region), arch);
+                yield return new SyscallDelta(name, actionBefore, actionAfter, when, SyscallRisk(diagram, name, arch, sysAdmin, actionBefore, actionAfter, region), arch);
             }
         }
     }
 
     /// <summary>A dangerous syscall that now runs is high risk when it runs without a filter (for clone and
     /// unshare: with namespace flags), medium with one; ordinary syscalls, gentler refusals and tightening are low.</summary>
-    private static RiskLevel SyscallRisk(DecisionDiagram diagram, string name, Arch arch, SeccompAction before, SeccompAction after, int region)
+    private static RiskLevel SyscallRisk(DecisionDiagram diagram, string name, Arch arch, bool sysAdmin, SeccompAction before, SeccompAction after, int region)
     {
         if (Classify(before, after) != ChangeClass.Widens || RiskCatalog.Syscall(name) is null)
         {
@@ -143,7 +143,7 @@ public static partial class PolicyDiff
             case 1:
                 return RiskLevel.Medium; // a supervisor may let it run
         }
-        if (RiskCatalog.NamespaceFlagArgument(name, arch) is { } flags)
+        if (RiskCatalog.NamespaceFlagArgument(name, arch, sysAdmin) is { } flags)
         {
             var createsNamespaces = diagram.Compare(flags.Arg, flags.Flags, CompareOp.Ne, 0);
             return diagram.And(region, createsNamespaces) != diagram.False ? RiskLevel.High : RiskLevel.Low;
