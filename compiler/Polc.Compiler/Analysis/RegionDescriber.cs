@@ -11,6 +11,7 @@ public sealed class RegionDescriber(DecisionDiagram diagram, ValueNames names)
     private const int MaxIntervals = 6;
     private const int MaxCubes = 4;
     private const int MaxPieces = 4;
+    private const int MaxValues = 8;
     private const int MaxLength = 160;
 
     public string Describe(int region)
@@ -64,10 +65,13 @@ public sealed class RegionDescriber(DecisionDiagram diagram, ValueNames names)
     private string? Single(int f, int arg)
     {
         var complement = diagram.Not(f);
+        var ranges = diagram.Intervals(f, arg, MaxIntervals);
+        var holes = diagram.Intervals(complement, arg, MaxIntervals);
         var candidates = new[]
         {
-            diagram.Intervals(f, arg, MaxIntervals) is { } ranges ? RangesText(arg, ranges) : null,
-            diagram.Intervals(complement, arg, MaxIntervals) is { } holes ? ExcludedValuesText(arg, holes) : null,
+            ranges is null ? null : RangesText(arg, ranges),
+            ranges is null ? null : ValuesText(arg, ranges, "in", "=="),
+            holes is null ? null : ValuesText(arg, holes, "not in", "!="),
             diagram.Cubes(f, arg, MaxCubes) is { } cubes ? string.Join(" || ", cubes.Select(c => CubeText(arg, c.Mask, c.Value, "=="))) : null,
             diagram.Cubes(complement, arg, 1) is [var only] ? CubeText(arg, only.Mask, only.Value, "!=") : null,
         };
@@ -76,10 +80,6 @@ public sealed class RegionDescriber(DecisionDiagram diagram, ValueNames names)
 
     private string RangesText(int arg, List<(ulong From, ulong To)> ranges)
     {
-        if (ranges.Count > 1 && ranges.All(r => r.From == r.To))
-        {
-            return $"arg{arg} in [{string.Join(", ", ranges.Select(r => names.Format(arg, r.From)))}]";
-        }
         return string.Join(" || ", ranges.Select(r =>
             r.From == r.To ? $"arg{arg} == {names.Format(arg, r.From)}"
             : r.From == 0 ? $"arg{arg} <= {names.Format(arg, r.To)}"
@@ -87,15 +87,17 @@ public sealed class RegionDescriber(DecisionDiagram diagram, ValueNames names)
             : $"arg{arg} >= {names.Format(arg, r.From)} && arg{arg} <= {names.Format(arg, r.To)}"));
     }
 
-    private string? ExcludedValuesText(int arg, List<(ulong From, ulong To)> holes)
+    /// <summary>`argN == V`, `argN in [..]` (or `!=`, `not in`) when the ranges hold few values in all.</summary>
+    private string? ValuesText(int arg, List<(ulong From, ulong To)> ranges, string listOp, string singleOp)
     {
-        if (!holes.All(h => h.From == h.To))
+        if (ranges.Sum(r => (double)(r.To - r.From) + 1) > MaxValues)
         {
             return null;
         }
-        return holes.Count == 1
-            ? $"arg{arg} != {names.Format(arg, holes[0].From)}"
-            : $"arg{arg} not in [{string.Join(", ", holes.Select(h => names.Format(arg, h.From)))}]";
+        var values = ranges.SelectMany(r => Enumerable.Range(0, (int)(r.To - r.From) + 1).Select(i => r.From + (ulong)i)).ToList();
+        return values.Count == 1
+            ? $"arg{arg} {singleOp} {names.Format(arg, values[0])}"
+            : $"arg{arg} {listOp} [{string.Join(", ", values.Select(v => names.Format(arg, v)))}]";
     }
 
     private string CubeText(int arg, ulong mask, ulong value, string op) =>
