@@ -16,9 +16,9 @@ public sealed class DecisionDiagram
     private readonly List<int> _var = [];
     private readonly List<int> _low = [];
     private readonly List<int> _high = [];
-    private readonly Dictionary<(int Var, int Low, int High), int> _unique = [];
+    private readonly TripleTable _unique = new();
     private readonly Dictionary<int, int> _leaves = [];
-    private readonly Dictionary<(int C, int T, int E), int> _ite = [];
+    private readonly TripleTable _ite = new();
 
     public DecisionDiagram()
     {
@@ -62,7 +62,7 @@ public sealed class DecisionDiagram
         {
             return low;
         }
-        if (_unique.TryGetValue((variable, low, high), out var node))
+        if (_unique.TryGetValue(variable, low, high, out var node))
         {
             return node;
         }
@@ -70,7 +70,7 @@ public sealed class DecisionDiagram
         _var.Add(variable);
         _low.Add(low);
         _high.Add(high);
-        _unique[(variable, low, high)] = node;
+        _unique.Set(variable, low, high, node);
         return node;
     }
 
@@ -145,7 +145,7 @@ public sealed class DecisionDiagram
         {
             return condition;
         }
-        if (_ite.TryGetValue((condition, then, otherwise), out var cached))
+        if (_ite.TryGetValue(condition, then, otherwise, out var cached))
         {
             return cached;
         }
@@ -153,7 +153,7 @@ public sealed class DecisionDiagram
         var low = Ite(Low(condition, top), Low(then, top), Low(otherwise, top));
         var high = Ite(High(condition, top), High(then, top), High(otherwise, top));
         var result = Node(top, low, high);
-        _ite[(condition, then, otherwise)] = result;
+        _ite.Set(condition, then, otherwise, result);
         return result;
     }
 
@@ -285,6 +285,14 @@ public sealed class DecisionDiagram
                 stack.Push(_high[node]);
             }
         }
+    }
+
+    /// <summary>How many nodes a diagram has (leaves included).</summary>
+    public int Size(int f)
+    {
+        var count = 0;
+        Visit(f, _ => count++);
+        return count;
     }
 
     /// <summary>The leaf a concrete call reaches.</summary>

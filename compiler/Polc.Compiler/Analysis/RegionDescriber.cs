@@ -13,6 +13,7 @@ public sealed class RegionDescriber(DecisionDiagram diagram, ValueNames names)
     private const int MaxPieces = 4;
     private const int MaxValues = 8;
     private const int MaxLength = 160;
+    private const int MaxNodes = 1500;
 
     public string Describe(int region)
     {
@@ -24,7 +25,8 @@ public sealed class RegionDescriber(DecisionDiagram diagram, ValueNames names)
         {
             return "never";
         }
-        var text = TryDescribe(region);
+        // A region this large has no description short enough; do not spend time looking for one.
+        var text = diagram.Size(region) > MaxNodes ? null : TryDescribe(region);
         return text is not null && text.Length <= MaxLength ? text : Example(region);
     }
 

@@ -153,4 +153,23 @@ public class DecisionDiagramTests
         Assert.Equal([1, 3], d.Support(two));
         Assert.Equal(d.Compare(1, CompareConditionIr.NoMask, CompareOp.Ge, 5), d.Project(two, 1));
     }
+
+    [Fact]
+    public void The_node_table_behaves_like_a_dictionary_through_growth()
+    {
+        var table = new TripleTable();
+        var reference = new Dictionary<(int, int, int), int>();
+        var random = new Random(5);
+        for (var i = 0; i < 50_000; i++)
+        {
+            var key = (random.Next(400), random.Next(3000), random.Next(3000));
+            table.Set(key.Item1, key.Item2, key.Item3, i);
+            reference[key] = i;
+        }
+        foreach (var ((a, b, c), value) in reference)
+        {
+            Assert.True(table.TryGetValue(a, b, c, out var found) && found == value);
+        }
+        Assert.False(table.TryGetValue(400, 0, 0, out _));
+    }
 }
