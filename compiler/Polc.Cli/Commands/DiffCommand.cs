@@ -2,8 +2,6 @@ using System.CommandLine;
 using Polc.Cli.Review;
 using Polc.Compiler.Analysis;
 using Polc.Compiler.Analysis.Review;
-using Polc.Compiler.Ir;
-using Polc.Compiler.Semantics;
 
 namespace Polc.Cli.Commands;
 
@@ -43,8 +41,8 @@ public static class DiffCommand
 
     public static int Run(CliContext context, string before, string after, string format, string failOn)
     {
-        var old = Bind(context, before);
-        var @new = Bind(context, after);
+        var old = PolicyInput.BindOrReport(context, before);
+        var @new = PolicyInput.BindOrReport(context, after);
         if (old is null || @new is null)
         {
             return ExitCodes.UsageOrIo;
@@ -65,27 +63,4 @@ public static class DiffCommand
         };
         return gated ? ExitCodes.PolicyErrors : ExitCodes.Success;
     }
-
-    /// <summary>Reads and binds one side; prints why not (errors only: warnings are `check`'s business).</summary>
-    internal static PolicyIr? Bind(CliContext context, string spec)
-    {
-        var (input, error) = PolicyInput.Load(spec);
-        if (input is null)
-        {
-            context.Err.WriteLine(error!.Location is null ? $"{spec}: {Severity(error)}" : error.ToString());
-            return null;
-        }
-        using (input)
-        {
-            var result = PolicyBinder.Bind(input.Source);
-            if (result.Policy is null)
-            {
-                DiagnosticPrinter.Print(context, result.Diagnostics.Where(d => d.IsError));
-                context.Err.WriteLine($"polc: `{spec}` has errors; nothing compared");
-            }
-            return result.Policy;
-        }
-    }
-
-    private static string Severity(Compiler.Diagnostics.Diagnostic error) => $"error {error.Code}: {error.Message}";
 }

@@ -40,7 +40,7 @@ public static class ScoreCommand
 
     public static int Run(CliContext context, string file, string format, double? threshold)
     {
-        if (DiffCommand.Bind(context, file) is not { } policy)
+        if (PolicyInput.BindOrReport(context, file) is not { } policy)
         {
             return ExitCodes.UsageOrIo;
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Polc.Compiler.Diagnostics;
+using Polc.Compiler.Ir;
 using Polc.Compiler.Semantics;
 using Polc.Compiler.Syntax;
 using Polc.Compiler.Text;
@@ -24,6 +25,28 @@ public sealed class PolicyInput : IDisposable
     }
 
     public SourceText Source { get; }
+
+    /// <summary>Reads and binds a policy for `diff` and `score`; on failure prints why (errors only: warnings
+    /// are `check`'s business) and returns null.</summary>
+    public static PolicyIr? BindOrReport(CliContext context, string spec)
+    {
+        var (input, error) = Load(spec);
+        if (input is null)
+        {
+            context.Err.WriteLine($"{spec}: error {error!.Code}: {error.Message}");
+            return null;
+        }
+        using (input)
+        {
+            var result = PolicyBinder.Bind(input.Source);
+            if (result.Policy is null)
+            {
+                DiagnosticPrinter.Print(context, result.Diagnostics.Where(d => d.IsError));
+                context.Err.WriteLine($"polc: `{spec}` has errors");
+            }
+            return result.Policy;
+        }
+    }
 
     /// <summary>The source, or a diagnostic saying why it cannot be read.</summary>
     /// <param name="workingDirectory">where git runs (default: the current directory).</param>
