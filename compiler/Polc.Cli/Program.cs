@@ -33,7 +33,9 @@ public static class Program
             "  polc check app.pol\n" +
             "  polc compile app.pol -o out/\n" +
             "  polc fmt --check profiles/*.pol\n" +
-            "  polc run app.pol -- /usr/sbin/nginx -g 'daemon off;'");
+            "  polc run app.pol -- /usr/sbin/nginx -g 'daemon off;'\n" +
+            "  polc diff origin/main:app.pol app.pol --format markdown\n" +
+            "  polc score app.pol --threshold 5");
         foreach (var command in Commands(context))
         {
             root.Subcommands.Add(command);
@@ -50,6 +52,8 @@ public static class Program
         RunCommand.Create(context),
         DisasmCommand.Create(context),
         SimCommand.Create(context),
+        DiffCommand.Create(context),
+        ScoreCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
