@@ -234,8 +234,7 @@ public static class DiagnosticCatalog
     // ---- enforcer (plan backend, polc run) ----
     public static Diagnostic EnforcerIdNotMapped(SourceSpan at, string what, uint id, string mapStatement) =>
         Error("POL2601", at, $"`{what} {id}` is not covered by `{mapStatement}`, so the program cannot switch to it inside the user namespace; add a map that covers {id}");
-    public static Diagnostic EnforcerNoSeccompFilter(SourceSpan at) =>
-        Warning("POL2602", at, "the enforcer plan carries no seccomp filter (no seccomp backend supplied one); the program will run without a syscall filter");
+    // POL2602 is retired (it warned that the plan carried no seccomp filter, before the seccomp backend fed the plan).
     public static Diagnostic EnforcerResourceNotApplied(SourceSpan at, string name) =>
         Warning("POL2603", at, $"`{name}` is not applied by the enforcer yet; the program will run without this limit");
     public static Diagnostic EnforcerLauncherNotFound(string looked) =>
