@@ -1,3 +1,4 @@
+using Polc.Backends.DockerSeccomp;
 using Polc.Backends.IrDump;
 
 namespace Polc.Backends;
@@ -8,6 +9,7 @@ public static class BackendRegistry
     public static IReadOnlyList<IBackend> All { get; } =
     [
         new IrDumpBackend(),
+        new DockerSeccompBackend(),
     ];
 
     public static IBackend? Find(string name) => All.FirstOrDefault(b => b.Name == name);

@@ -45,6 +45,7 @@ public static class Program
         CheckCommand.Create(context),
         CompileCommand.Create(context),
         FmtCommand.Create(context),
+        ImportCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
