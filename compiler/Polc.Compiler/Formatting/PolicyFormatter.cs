@@ -77,8 +77,11 @@ public static class PolicyFormatter
                 : depth;
         }
 
+        var commentEndedLine = false;
         foreach (var token in tokens)
         {
+            var afterComment = commentEndedLine;
+            commentEndedLine = false;
             switch (token.Type)
             {
                 case TokenConstants.EOF:
@@ -88,7 +91,8 @@ public static class PolicyFormatter
                 case PolcLexer.UNTERMINATED_STRING:
                     continue;
                 case PolcLexer.NEWLINE:
-                    if (line.Length == 0 && !lineIsContinuation)
+                    // After a comment the line is already ended: this line break is the comment's own, not a blank line.
+                    if (line.Length == 0 && !lineIsContinuation && !afterComment)
                     {
                         blankPending = wroteAnyLine;
                     }
@@ -123,6 +127,7 @@ public static class PolicyFormatter
                     // A comment always ends its line; what follows starts a new one.
                     var keepContinuation = lineIsContinuation;
                     EndLine();
+                    commentEndedLine = true;
                     lineIsContinuation = keepContinuation && (brackets > 0 || previous?.Type is PolcLexer.COMMA or PolcLexer.OROR or PolcLexer.ANDAND
                         or PolcLexer.ASSIGN or PolcLexer.EXTENDS or PolcLexer.IF or PolcLexer.LPAREN or PolcLexer.LBRACK);
                     continue;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Polc.Backends.DockerSeccomp;
 using Polc.Compiler.Ir;
 
@@ -22,6 +23,8 @@ public sealed class DockerProfileSemantics
     public static readonly SeccompAction Ambiguous = new((SeccompActionKind)(-1));
 
     private readonly List<(HashSet<string> Names, SeccompAction Action, List<SeccompArgument> Args)> _rules = [];
+    private readonly string _json;
+    private readonly Func<JsonElement, bool> _applies;
 
     public SeccompAction Default { get; }
 
@@ -32,6 +35,8 @@ public sealed class DockerProfileSemantics
     /// <param name="kernel">(major, minor) for `minKernel`.</param>
     public DockerProfileSemantics(string json, string hostArch = "amd64", IReadOnlyCollection<string>? capabilities = null, (int, int)? kernel = null)
     {
+        _json = json;
+        _applies = entry => Applies(entry, hostArch, capabilities ?? [], kernel ?? (99, 0));
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         Default = Action(root, "defaultAction", "defaultErrnoRet");
@@ -40,7 +45,7 @@ public sealed class DockerProfileSemantics
             : [];
         foreach (var entry in root.GetProperty("syscalls").EnumerateArray())
         {
-            if (!Applies(entry, hostArch, capabilities ?? [], kernel ?? (99, 0)))
+            if (!_applies(entry))
             {
                 continue;
             }
@@ -80,6 +85,40 @@ public sealed class DockerProfileSemantics
             1 => actions[0],
             _ => Ambiguous,
         };
+    }
+
+    /// <summary>The profile as Docker hands it to runc: `includes`/`excludes` resolved, `archMap` replaced by
+    /// <paramref name="architectures"/>, and only the fields runc reads.</summary>
+    public string Resolved(IEnumerable<string> architectures)
+    {
+        var root = JsonNode.Parse(_json)!.AsObject();
+        var result = new JsonObject { ["defaultAction"] = root["defaultAction"]!.DeepClone() };
+        if (root["defaultErrnoRet"] is { } ret)
+        {
+            result["defaultErrnoRet"] = ret.DeepClone();
+        }
+        result["architectures"] = new JsonArray([.. architectures.Select(a => (JsonNode)a)]);
+        using var document = JsonDocument.Parse(_json);
+        var kept = new JsonArray();
+        var index = 0;
+        foreach (var entry in document.RootElement.GetProperty("syscalls").EnumerateArray())
+        {
+            var node = root["syscalls"]![index++]!;
+            if (_applies(entry))
+            {
+                var copy = new JsonObject { ["names"] = (node["names"] ?? new JsonArray(node["name"]!.DeepClone())).DeepClone(), ["action"] = node["action"]!.DeepClone() };
+                foreach (var field in new[] { "errnoRet", "args" })
+                {
+                    if (node[field] is { } value)
+                    {
+                        copy[field] = value.DeepClone();
+                    }
+                }
+                kept.Add(copy);
+            }
+        }
+        result["syscalls"] = kept;
+        return result.ToJsonString();
     }
 
     /// <summary>Every syscall name some rule (after resolution) mentions.</summary>

@@ -127,8 +127,8 @@ public static class DockerProfileImporter
     {
         var w = new StringBuilder();
         var file = Path.GetFileName(sourcePath);
-        w.Append($"# Imported by `polc import` from {file}, as Docker/Podman, runc and libseccomp apply it:\n");
-        w.Append($"# resolved for {options.CapabilitiesLabel} and for {Join(options.Architectures.Select(a => a.Name()))}.\n");
+        w.Append($"# Imported by `polc import` from {file}, with the meaning Docker/Podman, runc and\n");
+        w.Append($"# libseccomp give it, resolved for {options.CapabilitiesLabel} and for {Join(options.Architectures.Select(a => a.Name()))}.\n");
         w.Append("# Entries a profile gives the default action are left out (runc skips them); where libseccomp\n");
         w.Append("# keeps a syscall's first unconditional entry and drops its conditional ones, so does this policy.\n");
         var kernelNames = kernelDependent.SelectMany(e => e.Names.Select(n => (Name: n, Entry: e))).Where(x => chosen.ContainsKey(x.Name) || x.Entry.Excludes.MinKernel is not null).ToList();
@@ -136,7 +136,7 @@ public static class DockerProfileImporter
         {
             var versions = string.Join(", ", kernelDependent.Select(e => e.Includes.MinKernel ?? e.Excludes.MinKernel).Distinct().Select(k => $"{k!.Value.Major}.{k.Value.Minor}"));
             var assumed = options.Kernel is { } k ? $"Linux {k.Major}.{k.Minor} (--kernel)" : "a kernel at least that new (no --kernel given)";
-            w.Append($"# `minKernel` {versions}: resolved for {assumed}; it decided {Join(kernelNames.Select(x => x.Name).Distinct().Order(StringComparer.Ordinal))}.\n");
+            Wrapped(w, $"# `minKernel` {versions}: resolved for {assumed}; it decides ", kernelNames.Select(x => x.Name).Distinct().Order(StringComparer.Ordinal), ".");
         }
         if (unknown.Count > 0)
         {
@@ -146,20 +146,54 @@ public static class DockerProfileImporter
         {
             Wrapped(w, $"# Left out, on none of {Join(options.Architectures.Select(a => a.Name()))}: ", elsewhere, "");
         }
-        w.Append($"policy {options.PolicyName} {{\n");
+        // Names only some of the listed architectures have go to a group per set of architectures, so the rules read
+        // the same everywhere and `polc check` has nothing to warn about.
+        var arches = options.Architectures;
+        string? OnlyOn(string name) => arches.All(a => SyscallTable.Exists(a, name))
+            ? null
+            : "@on-" + string.Join("-", arches.Where(a => SyscallTable.Exists(a, name)).Select(a => a.Name()));
+        var unconditional = chosen.Where(c => c.Value.Unconditional is not null).GroupBy(c => c.Value.Unconditional!).ToList();
+        var groups = unconditional.SelectMany(g => g.Select(c => (Action: g.Key, Name: c.Key, Group: OnlyOn(c.Key))))
+            .Where(x => x.Group is not null)
+            .GroupBy(x => (x.Group!, x.Action))
+            .ToList();
+        foreach (var group in groups)
+        {
+            var name = groups.Count(g => g.Key.Item1 == group.Key.Item1) > 1 ? $"{group.Key.Item1}-{Slug(group.Key.Action)}" : group.Key.Item1;
+            var on = group.Key.Item1["@on-".Length..].Replace('-', ' ');
+            var missing = arches.Where(a => !group.All(x => SyscallTable.Exists(a, x.Name)) && group.Any(x => !SyscallTable.Exists(a, x.Name))).Select(a => a.Name());
+            var what = group.Key.Action.Kind == SeccompActionKind.Allow ? "Allowed" : Explain(group.Key.Action, document.DefaultAction) + ":";
+            w.Append('\n');
+            Prose(w, $"{what} calls only {on} has{(missing.Any() ? $" ({Join(missing)} has newer or generic forms of them)" : "")}.");
+            Wrapped(w, $"group {name} = ", group.Select(x => x.Name), "");
+        }
+        w.Append($"\npolicy {options.PolicyName} {{\n");
         w.Append("    syscalls {\n");
         w.Append($"        default {document.DefaultAction}\n");
         w.Append($"        arch {string.Join(", ", options.Architectures.Select(a => a.Name()))}\n");
 
         var categories = SyscallCategories.Bundled;
-        foreach (var byAction in chosen.Where(c => c.Value.Unconditional is not null).GroupBy(c => c.Value.Unconditional!).OrderBy(g => g.Key.Kind == SeccompActionKind.Allow ? 0 : 1))
+        foreach (var allowed in unconditional.Where(g => g.Key.Kind == SeccompActionKind.Allow))
         {
-            foreach (var category in byAction.GroupBy(c => categories.Of(c.Key)).OrderBy(g => categories.Rank(g.First().Key)))
+            foreach (var category in allowed.Where(c => OnlyOn(c.Key) is null).GroupBy(c => categories.Of(c.Key)).OrderBy(g => categories.Rank(g.First().Key)))
             {
                 var comment = category.Key is { } known ? $"{known.Group}: {known.Description}" : "other syscalls";
                 w.Append('\n');
-                Wrapped(w, $"        # {comment}\n        {byAction.Key} ", category.Select(c => c.Key), "");
+                Wrapped(w, $"        # {comment}\n        allow ", category.Select(c => c.Key), "");
             }
+        }
+        foreach (var other in unconditional.Where(g => g.Key.Kind != SeccompActionKind.Allow).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal))
+        {
+            if (other.Any(c => OnlyOn(c.Key) is null))
+            {
+                w.Append('\n');
+                Wrapped(w, $"        # {Explain(other.Key, document.DefaultAction)}\n        {other.Key} ", other.Where(c => OnlyOn(c.Key) is null).Select(c => c.Key), "");
+            }
+        }
+        foreach (var group in groups)
+        {
+            var name = groups.Count(g => g.Key.Item1 == group.Key.Item1) > 1 ? $"{group.Key.Item1}-{Slug(group.Key.Action)}" : group.Key.Item1;
+            w.Append($"\n        # Calls only {group.Key.Item1["@on-".Length..].Replace('-', ' ')} has (the group above)\n        {group.Key.Action} {name}\n");
         }
         var conditional = chosen.Where(c => c.Value.Unconditional is null)
             .SelectMany(c => c.Value.Conditional.GroupBy(e => e.Action).Select(g => (Name: c.Key, g.Key, Condition: Condition(c.Key, g.ToList()), Entries: g.ToList())))
@@ -192,6 +226,21 @@ public static class DockerProfileImporter
         w.Append("}\n");
         return w.ToString();
     }
+
+    private static string Slug(SeccompAction action) => action.ToString().Replace(' ', '-').ToLowerInvariant();
+
+    private static string Explain(SeccompAction action, SeccompAction fallback) => action.Kind switch
+    {
+        SeccompActionKind.Errno when fallback.Kind == SeccompActionKind.Errno => $"Refused with {ErrnoTable.NameOf((int)action.Value)} rather than the default {ErrnoTable.NameOf((int)fallback.Value)}",
+        SeccompActionKind.Errno => $"Refused with {ErrnoTable.NameOf((int)action.Value)}",
+        SeccompActionKind.KillProcess => "Kill the process",
+        SeccompActionKind.KillThread => "Kill the calling thread",
+        SeccompActionKind.Trap => "Send SIGSYS",
+        SeccompActionKind.Trace => $"Notify a tracer ({action.Value})",
+        SeccompActionKind.Notify => "Ask the user-space agent",
+        SeccompActionKind.Log => "Allow and log",
+        _ => action.ToString(),
+    };
 
     /// <summary>One action's entries for a syscall as a condition: a value list when all compare one argument
     /// for equality or its opposite, else the entries' conjunctions joined by `||`.</summary>
@@ -239,6 +288,22 @@ public static class DockerProfileImporter
     {
         var list = items.ToList();
         return list.Count <= 1 ? string.Concat(list) : string.Join(", ", list.Take(list.Count - 1)) + " and " + list[^1];
+    }
+
+    /// <summary>A comment of words, broken before <see cref="Width"/> columns.</summary>
+    private static void Prose(StringBuilder w, string text)
+    {
+        var line = new StringBuilder("#");
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length + 1 + word.Length > Width)
+            {
+                w.Append(line).Append('\n');
+                line.Clear().Append('#');
+            }
+            line.Append(' ').Append(word);
+        }
+        w.Append(line).Append('\n');
     }
 
     /// <summary>`head item, item, ...` broken after commas before <see cref="Width"/> columns.</summary>
