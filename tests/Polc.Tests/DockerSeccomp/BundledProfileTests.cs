@@ -19,25 +19,7 @@ public class BundledProfileTests(ITestOutputHelper output)
         var json = ImportRoundTripTests.CorpusFile(name + ".seccomp.json");
         var policy = BindBundled(name);
         Assert.Equal([Arch.X86_64, Arch.Aarch64], policy.Syscalls.Architectures.ToArray());
-        var checks = 0;
-        var mismatches = new List<string>();
-        foreach (var arch in policy.Syscalls.Architectures)
-        {
-            var original = new DockerProfileSemantics(json, ProfileResolver.HostArch(arch, policy.Syscalls.Architectures), ImportRoundTripTests.DockerCapabilities);
-            foreach (var (syscall, _) in SyscallTable.Entries(arch))
-            {
-                foreach (var args in ImportRoundTripTests.Vectors(json))
-                {
-                    checks++;
-                    var expected = original.Decide(syscall, args);
-                    var actual = PolicyReference.Decide(policy.Syscalls, syscall, args);
-                    if (expected != actual && mismatches.Count < 10)
-                    {
-                        mismatches.Add($"{arch.Name()} {syscall}({string.Join(", ", args.Select(a => $"0x{a:x}"))}): JSON {expected}, profile {actual}");
-                    }
-                }
-            }
-        }
+        var (checks, mismatches) = ImportRoundTripTests.CompareWithJson(json, policy);
         output.WriteLine($"{checks} decisions compared");
         Assert.Empty(mismatches);
         Assert.Equal(ImportRoundTripTests.DockerCapabilities.Order(), policy.Capabilities.Allowed.Select(c => c.Name).Order());
