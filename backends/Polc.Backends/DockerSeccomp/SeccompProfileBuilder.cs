@@ -247,7 +247,7 @@ public static class SeccompProfileBuilder
             }
         }
         return names.Count == 0 ? null : new SeccompEntry([.. names], syscalls.DefaultAction, [],
-            "the default action again, for runc: it keeps runc's ENOSYS stub for syscalls newer than the profile off these, and makes runc pick libseccomp's binary-tree layout", []);
+            "runc skips this entry (its action is the default); it is here so that runc's ENOSYS stub for syscalls newer than the profile starts above these, and so that runc builds libseccomp's binary-tree filter", []);
     }
 
     /// <summary>A cube as 32-bit ABIs see it: the kernel passes arguments below 2^32 only (every argument is
