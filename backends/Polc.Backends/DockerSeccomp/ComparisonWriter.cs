@@ -95,18 +95,18 @@ public sealed class ComparisonWriter(ValueSets sets, bool only32Bit)
     {
         while (true)
         {
+            // The largest power-of-two block that starts at `low`, is aligned there and stays within [low, high].
             var size = 1UL;
-            while (size != 0 && (low & ((size << 1) - 1)) == 0 && size << 1 != 0 && low + ((size << 1) - 1) <= high && low + ((size << 1) - 1) >= low)
+            while (size << 1 != 0 && (low & ((size << 1) - 1)) == 0 && (size << 1) - 1 <= high - low)
             {
                 size <<= 1;
             }
             yield return (~(size - 1), low);
-            var last = low + (size - 1);
-            if (last >= high)
+            if (size - 1 >= high - low)
             {
                 yield break;
             }
-            low = last + 1;
+            low += size;
         }
     }
 
