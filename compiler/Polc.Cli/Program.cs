@@ -54,6 +54,7 @@ public static class Program
         SimCommand.Create(context),
         DiffCommand.Create(context),
         ScoreCommand.Create(context),
+        ImportCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
