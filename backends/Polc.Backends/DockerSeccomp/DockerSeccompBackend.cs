@@ -11,6 +11,12 @@ public sealed class DockerSeccompBackend : IBackend
 
     public bool DefaultOn => true;
 
+    public IrSupport Supports(IrFeature feature) => feature switch
+    {
+        IrFeature.SyscallDefault or IrFeature.SyscallRules or IrFeature.SyscallConditions or IrFeature.Architectures => IrSupport.Handled,
+        _ => IrSupport.NotApplicable,
+    };
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
         var built = SeccompProfileBuilder.Build(policy);
