@@ -54,12 +54,13 @@ public sealed class KubernetesBackend : IBackend
         }
         documents.Add(Object(SpoAppArmorProfile.ApiVersion, "AppArmorProfile", appArmorName, SpoAppArmorProfile.Spec(policy, diagnostics)));
 
-        var selinuxType = SpoSelinuxProfile.Usage(name);
+        var selinuxName = SpoSelinuxProfile.ObjectName(policy.Name);
+        var selinuxType = SpoSelinuxProfile.Usage(selinuxName);
         if (labels.SelinuxSpan is { } selinuxAt && labels.SelinuxType != selinuxType)
         {
             diagnostics.Add(DiagnosticCatalog.KubernetesSelinuxTypeReplaced(selinuxAt, labels.SelinuxType, selinuxType));
         }
-        documents.Add(Object(SpoSelinuxProfile.ApiVersion, "SelinuxProfile", name, SpoSelinuxProfile.Spec(policy, diagnostics)));
+        documents.Add(Object(SpoSelinuxProfile.ApiVersion, "SelinuxProfile", selinuxName, SpoSelinuxProfile.Spec(policy, diagnostics)));
 
         documents.Add(PodManifest.Build(policy, name, new PodProfiles(seccompPath, appArmorName, selinuxType), diagnostics));
         var text = Header(policy.Name, name) + YamlWriter.WriteDocuments(documents);

@@ -18,6 +18,15 @@ public static class SpoSelinuxProfile
 
     public static string Usage(string objectName) => objectName + ".process";
 
+    /// <summary>The object's name, which SPO also uses as the CIL block's: a Kubernetes name that starts with a letter
+    /// (as CIL names must) and is no template's block name (`-policy` added, as the CIL backend adds `_policy`).</summary>
+    public static string ObjectName(string policyName)
+    {
+        var name = KubernetesNames.Label(policyName);
+        name = char.IsAsciiLetter(name[0]) ? name : KubernetesNames.Label("polc-" + name);
+        return CilNames.IsTemplateBlock(name) ? KubernetesNames.Label(name + "-policy") : name;
+    }
+
     public static YamlMap Spec(PolicyIr policy, List<Diagnostic> diagnostics)
     {
         var sockets = new CilRules();
