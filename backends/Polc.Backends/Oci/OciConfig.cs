@@ -19,7 +19,7 @@ public static class OciConfig
 
     public const string DefaultRoot = "rootfs";
 
-    public const string Path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public const string PathVariable = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public static JsonObject Build(PolicyIr policy, JsonObject seccomp, List<Diagnostic> diagnostics)
     {
@@ -69,7 +69,7 @@ public static class OciConfig
             // Without `user`/`group` the program runs as 0, as `runc spec` and Docker do for an image without USER.
             ["user"] = new JsonObject { ["uid"] = isolation.User?.Value ?? 0, ["gid"] = isolation.Group?.Value ?? 0 },
             ["args"] = Strings(PlaceholderArgs),
-            ["env"] = Strings([Path]),
+            ["env"] = Strings([PathVariable]),
             ["cwd"] = "/",
             ["capabilities"] = new JsonObject
             {
