@@ -5,6 +5,8 @@ using Polc.Backends.Compose;
 using Polc.Backends.DockerRun;
 using Polc.Backends.DockerSeccomp;
 using Polc.Backends.IrDump;
+using Polc.Backends.Kubernetes;
+using Polc.Backends.Oci;
 using Polc.Backends.Plan;
 using Polc.Backends.Seccomp;
 using Polc.Backends.SelinuxCil;
@@ -24,6 +26,8 @@ public static class BackendRegistry
         new CgroupBackend(),
         new DockerArgsBackend(),
         new ComposeBackend(),
+        new OciBackend(),
+        new KubernetesBackend(),
         new PlanBackend(),
         new IrDumpBackend(),
     ];

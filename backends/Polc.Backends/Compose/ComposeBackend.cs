@@ -1,4 +1,5 @@
 using Polc.Backends.DockerRun;
+using Polc.Backends.Support;
 using Polc.Compiler.Ir;
 
 namespace Polc.Backends.Compose;

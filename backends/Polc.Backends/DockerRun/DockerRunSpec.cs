@@ -58,10 +58,7 @@ public sealed record DockerRunSpec(
 
         CheckCapabilities(policy, target, diagnostics);
         CheckFilesystem(policy.Filesystem, target, diagnostics);
-        foreach (var port in policy.Network.Binds.Concat(policy.Network.Connects).Take(1))
-        {
-            diagnostics.Add(DiagnosticCatalog.PortRulesNotExpressible(port.Span, target));
-        }
+        CheckPorts(policy.Network, target, diagnostics);
 
         string? user = null;
         if (isolation.User is { } uid)
@@ -75,33 +72,9 @@ public sealed record DockerRunSpec(
 
         var namespaces = Namespaces(policy, target, diagnostics);
 
-        ulong? memorySwap = null;
-        if (r.MemorySwap is { } swap)
-        {
-            if (r.Memory is { } memory)
-            {
-                memorySwap = memory.Value + swap.Value;
-            }
-            else
-            {
-                diagnostics.Add(DiagnosticCatalog.SwapWithoutMemory(swap.Span, target));
-            }
-        }
-        ulong? reservation = r.MemoryReservation?.Value;
-        if (r.MemoryReservation is { } reserved && r.Memory is { } limit && reserved.Value > limit.Value)
-        {
-            diagnostics.Add(DiagnosticCatalog.ReservationAboveMemory(reserved.Span, target));
-            reservation = null;
-        }
-        decimal? cpus = null;
-        if (r.Cpus is { } requested)
-        {
-            cpus = CgroupPlan.EffectiveCpus(requested.Value);
-            if (cpus != requested.Value)
-            {
-                diagnostics.Add(DiagnosticCatalog.CpuQuotaTooSmall(requested.Span, requested.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            }
-        }
+        var memorySwap = ResourceLimits.MemoryPlusSwap(r, target, diagnostics);
+        var reservation = ResourceLimits.MemoryReservation(r, target, diagnostics);
+        var cpus = ResourceLimits.Cpus(r, diagnostics);
 
         var ulimits = new List<DockerUlimit>();
         foreach (var rlimit in r.Rlimits)
@@ -166,7 +139,8 @@ public sealed record DockerRunSpec(
         return names.Count == 0 ? "empty" : string.Join(", ", names);
     }
 
-    private static void CheckFilesystem(FilesystemPolicyIr fs, string target, List<Diagnostic> diagnostics)
+    /// <summary>`root` and `mask`, which no container engine that runs images can say (POL2411, POL2412).</summary>
+    internal static void CheckFilesystem(FilesystemPolicyIr fs, string target, List<Diagnostic> diagnostics)
     {
         if (fs.Root is { } root)
         {
@@ -175,6 +149,15 @@ public sealed record DockerRunSpec(
         foreach (var mask in fs.Masks)
         {
             diagnostics.Add(DiagnosticCatalog.MaskNotExpressible(mask.Span, target, mask.Value));
+        }
+    }
+
+    /// <summary>Port rules, which no container engine's settings can say (POL2413, once).</summary>
+    internal static void CheckPorts(NetworkPolicyIr network, string target, List<Diagnostic> diagnostics)
+    {
+        foreach (var port in network.Binds.Concat(network.Connects).Take(1))
+        {
+            diagnostics.Add(DiagnosticCatalog.PortRulesNotExpressible(port.Span, target));
         }
     }
 

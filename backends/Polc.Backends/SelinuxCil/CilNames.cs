@@ -42,6 +42,9 @@ public static class CilNames
         return TemplateBlocks.Contains(name) ? name + "_policy" : name;
     }
 
+    /// <summary>Whether a block of this name would redeclare one of udica's or container-selinux's templates.</summary>
+    public static bool IsTemplateBlock(string name) => TemplateBlocks.Contains(name);
+
     /// <summary>CIL's rule for a declared name: a letter, then letters, digits, `_` and `-`.</summary>
     public static bool IsDeclarable(string name) =>
         name.Length > 0 && char.IsAsciiLetter(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');

@@ -7,11 +7,15 @@ namespace Polc.Backends.SelinuxCil;
 /// that type still loads the rest of the module (the rule is dropped: less access, never more).</summary>
 internal sealed class CilRules
 {
-    private const string Self = "process";
+    public const string Self = "process";
     private readonly List<(string Target, string Class)> _order = [];
     private readonly Dictionary<(string Target, string Class), List<string>> _permissions = [];
 
     public bool IsEmpty => _order.Count == 0;
+
+    /// <summary>The rules as (target type, class, permissions), in the order first added; <see cref="Self"/> is the domain itself.</summary>
+    public IEnumerable<(string Target, string Class, IReadOnlyList<string> Permissions)> Entries =>
+        _order.Select(k => (k.Target, k.Class, (IReadOnlyList<string>)_permissions[k]));
 
     public void Allow(string target, string @class, IEnumerable<string> permissions)
     {

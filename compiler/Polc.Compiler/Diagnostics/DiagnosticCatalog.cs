@@ -342,6 +342,47 @@ public static class DiagnosticCatalog
     public static Diagnostic ImportInvalidKernelVersion(SourceSpan at, string text) =>
         Error("POL2158", at, $"`{text}` is not a kernel version; `minKernel` takes `MAJOR.MINOR`, e.g. `4.8`");
 
+    // ---- OCI runtime config and Kubernetes (POL2500-2599) ----
+    public static Diagnostic OciBlockDeviceNumbers(SourceSpan at, string device) =>
+        Warning("POL2501", at, $"the OCI runtime config names block devices by major:minor numbers, which belong to the host that runs the container, so `io \"{device}\"` is left out of NAME.oci.json; " +
+            $"add `linux.resources.blockIO.throttle*Device` there with the numbers of `{device}` on that host (`lsblk -dno MAJ:MIN {device}`), or apply NAME.cgroup.json");
+    public static Diagnostic KubernetesSeccompNotOperator(SourceSpan at, string name, string why) =>
+        Warning("POL2510", at, $"the Security Profiles Operator's SeccompProfile cannot hold this profile ({why}); NAME.k8s.yaml has no SeccompProfile and the Pod uses the node-local profile `polc/{name}.seccomp.json`: " +
+            $"copy NAME.seccomp.json to /var/lib/kubelet/seccomp/polc/ on every node");
+    public static Diagnostic KubernetesIdMapsChosenByCluster(SourceSpan at, string statement) =>
+        Warning("POL2511", at, $"Kubernetes chooses the id maps of a Pod's user namespace itself (`hostUsers: false`), so `{statement}` is left out there");
+    public static Diagnostic KubernetesResourceNotExpressible(SourceSpan at, string setting, string who) =>
+        Warning("POL2512", at, $"a Pod has no setting for `{setting}` ({who}); it is left out there");
+    public static Diagnostic KubernetesTmpfsOptions(SourceSpan at, string path, string options) =>
+        Warning("POL2513", at, $"a memory-backed emptyDir takes only a size, so `{options}` of tmpfs `{path}` is left out there (Kubernetes mounts it nosuid,nodev with mode 0777)");
+    public static Diagnostic KubernetesHostnameInvalid(SourceSpan at, string hostname) =>
+        Warning("POL2514", at, $"`{hostname}` is not a Pod hostname (a DNS label: at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit); it is left out there");
+    public static Diagnostic KubernetesNonRootCapabilities(SourceSpan at, uint user, string effective) =>
+        Warning("POL2515", at, $"a Pod cannot raise ambient capabilities: as user {user} the policy's effective set is {effective}, but containerd and CRI-O give a non-root container none of `capabilities.add` after execve; " +
+            "run as root or give the binary file capabilities");
+    public static Diagnostic KubernetesProfileRenamed(SourceSpan at, string what, string name, string objectName) =>
+        Warning("POL2516", at, $"{what} `{name}` is not a Kubernetes object name, and the Security Profiles Operator names the profile after its object, so the profile is `{objectName}` there; " +
+            $"use a name of lowercase letters, digits and `-`");
+    public static Diagnostic KubernetesSelinuxTypeReplaced(SourceSpan at, string type, string usage) =>
+        Warning("POL2517", at, $"the Security Profiles Operator names the SELinux domain after its SelinuxProfile object, so the Pod runs as `{usage}`, not `{type}`; load NAME.cil with semodule instead to use `{type}`");
+    public static Diagnostic KubernetesCpuRequestAboveLimit(SourceSpan at, string request, string limit) =>
+        Warning("POL2518", at, $"`cpu-weight` asks for a CPU request of `{request}`, above the `cpu` limit `{limit}`, which Kubernetes rejects; the request is lowered to the limit (a smaller weight)");
+    public static Diagnostic SpoAppArmorDenyRules(SourceSpan at, string rule) =>
+        Warning("POL2520", at, $"the Security Profiles Operator's AppArmorProfile lists only allowed paths: `{rule}` and the policy's other deny and mask paths are not in its profile; keep them out of the allowed paths, or load NAME.apparmor on the nodes instead");
+    public static Diagnostic SpoAppArmorPathLeftOut(SourceSpan at, string pattern) =>
+        Warning("POL2521", at, $"the Security Profiles Operator accepts only paths of letters, digits and `_ . / * + @ -`, so `{pattern}` is left out of the AppArmorProfile (less access); load NAME.apparmor on the nodes instead");
+    public static Diagnostic SpoAppArmorReadOverlapsWrite(SourceSpan at, string read, string write) =>
+        Warning("POL2522", at, $"`read \"{read}\"` overlaps `write \"{write}\"`, and the Security Profiles Operator's AppArmorProfile denies writes to every read-only path, so the paths in both are read-only there; narrow the read pattern");
+    public static Diagnostic SpoAppArmorFamilies(SourceSpan at, string families) =>
+        Warning("POL2523", at, $"the Security Profiles Operator's AppArmorProfile names only tcp, udp and raw sockets; {families} sockets are allowed or denied by AppArmor's defaults for a profile without rules for them");
+    public static Diagnostic SpoAppArmorIpVersion(SourceSpan at, string family) =>
+        Warning("POL2524", at, $"the Security Profiles Operator's AppArmorProfile allows tcp and udp over IPv4 and IPv6 together: `{family}` allows both there");
+    public static Diagnostic SpoAppArmorLink(SourceSpan at) =>
+        Warning("POL2525", at, "the Security Profiles Operator's AppArmorProfile grants `l` (hard links) with every read-write path, which `write` does not grant");
+    public static Diagnostic SpoSelinuxCapabilities(SourceSpan at, string capabilities) =>
+        Warning("POL2530", at, $"the Security Profiles Operator refuses capability rules in a SelinuxProfile (denied classes), so {capabilities} are not in its SELinux domain, which then has only what the host's container policy gives every container; " +
+            "load NAME.cil with semodule to keep them");
+
     // ---- I/O and usage ----
     public static Diagnostic CannotRead(string path, string reason) => Error("POL9001", null, $"cannot read `{path}`: {reason}");
     public static Diagnostic CannotWrite(string path, string reason) => Error("POL9002", null, $"cannot write `{path}`: {reason}");

@@ -119,8 +119,9 @@ public static class PlanBuilder
         return [.. steps];
     }
 
-    /// <summary>`tmpfs PATH [size N] [mode M] [flags]`: nosuid and nodev unless `suid`/`dev` are written.</summary>
-    private static FileSystemMountStep Tmpfs(TmpfsMountIr tmpfs)
+    /// <summary>`tmpfs PATH [size N] [mode M] [flags]`: nosuid and nodev unless `suid`/`dev` are written.
+    /// The OCI and Kubernetes backends mount tmpfs the same way.</summary>
+    public static FileSystemMountStep Tmpfs(TmpfsMountIr tmpfs)
     {
         var flags = MountFlags.NoSuid | MountFlags.NoDev;
         foreach (var option in tmpfs.Options)
@@ -145,8 +146,8 @@ public static class PlanBuilder
     }
 
     /// <summary>In a user namespace the program can only become an id the maps cover. Without maps the
-    /// launcher maps root alone (to the caller), so only id 0 is valid.</summary>
-    private static void CheckIdMapped(Setting<uint>? id, ImmutableArray<IdMapIr> maps, string what, string mapStatement,
+    /// launcher maps root alone (to the caller), so only id 0 is valid. The OCI config maps the same way.</summary>
+    public static void CheckIdMapped(Setting<uint>? id, ImmutableArray<IdMapIr> maps, string what, string mapStatement,
         HashSet<NamespaceKind> namespaces, List<Diagnostic> diagnostics)
     {
         if (id is null || !namespaces.Contains(NamespaceKind.User))

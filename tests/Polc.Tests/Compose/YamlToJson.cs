@@ -17,6 +17,14 @@ public static class YamlToJson
         return Node(stream.Documents[0].RootNode);
     }
 
+    /// <summary>Every document of a stream (`---` separated), converted the same way.</summary>
+    public static IReadOnlyList<JsonNode?> ConvertAll(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return [.. stream.Documents.Select(d => Node(d.RootNode))];
+    }
+
     private static JsonNode? Node(YamlNode node) => node switch
     {
         YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, Node(c.Value)))),

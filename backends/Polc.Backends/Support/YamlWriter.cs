@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
-namespace Polc.Backends.Compose;
+namespace Polc.Backends.Support;
 
 /// <summary>A YAML value: a mapping (keys in insertion order), a sequence, or a scalar.</summary>
 public abstract record YamlNode;
@@ -38,6 +40,15 @@ public sealed record YamlScalar(string Text) : YamlNode
 
     public static YamlScalar Bool(bool value) => new(value ? "true" : "false");
 
+    /// <summary>A mapping key: plain when it is an identifier no YAML reader takes for anything but a string, quoted otherwise.</summary>
+    public static string Key(string key) =>
+        key.Length > 0 && (char.IsAsciiLetter(key[0]) || key[0] == '_') && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')
+            && !PlainKeywords.Contains(key.ToLowerInvariant())
+            ? key
+            : Quote(key);
+
+    private static readonly HashSet<string> PlainKeywords = ["true", "false", "null", "yes", "no", "on", "off", "y", "n"];
+
     public static string Quote(string value)
     {
         var builder = new StringBuilder("\"");
@@ -57,7 +68,8 @@ public sealed record YamlScalar(string Text) : YamlNode
     }
 }
 
-/// <summary>Block-style YAML with two-space indents and `\n` line ends; empty collections are written in flow style.</summary>
+/// <summary>Block-style YAML with two-space indents and `\n` line ends; empty collections are written in flow style.
+/// Shared by the Compose and Kubernetes backends.</summary>
 public static class YamlWriter
 {
     public static string Write(YamlMap root)
@@ -66,6 +78,20 @@ public static class YamlWriter
         WriteMap(builder, root, 0);
         return builder.ToString();
     }
+
+    /// <summary>A stream of several documents, each started by `---`.</summary>
+    public static string WriteDocuments(IEnumerable<YamlMap> documents) => string.Concat(documents.Select(d => "---\n" + Write(d)));
+
+    /// <summary>JSON as YAML, keys in their order: strings quoted, numbers and booleans plain (JSON is YAML's subset, so the
+    /// values read back the same).</summary>
+    public static YamlNode FromJson(JsonNode? node) => node switch
+    {
+        JsonObject map => new YamlMap([.. map.Select(p => (YamlScalar.Key(p.Key), FromJson(p.Value)))]),
+        JsonArray list => new YamlSeq([.. list.Select(FromJson)]),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => YamlScalar.Str(value.GetValue<string>()),
+        JsonValue value => new YamlScalar(value.ToJsonString()),
+        _ => new YamlScalar("null"),
+    };
 
     private static void WriteMap(StringBuilder builder, YamlMap map, int indent, bool firstInline = false)
     {
