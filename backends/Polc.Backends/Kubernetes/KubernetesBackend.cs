@@ -22,6 +22,16 @@ public sealed class KubernetesBackend : IBackend
 
     public bool DefaultOn => true;
 
+    /// <summary>Ambient capabilities matter only for a non-root user, and then POL2515 warns; a Pod always has its own
+    /// pid, ipc, uts, net and mount namespaces (time and cgroup warn).</summary>
+    public IrSupport Supports(IrFeature feature) => feature switch
+    {
+        IrFeature.Root or IrFeature.PathRules or IrFeature.Masks or IrFeature.SelinuxLabel or IrFeature.MemorySwap or IrFeature.Cpuset or
+            IrFeature.Pids or IrFeature.IoWeight or IrFeature.IoLimits or IrFeature.Rlimits => IrSupport.Unsupported,
+        IrFeature.AmbientCapabilities or IrFeature.Namespaces or IrFeature.Expectations => IrSupport.NotApplicable,
+        _ => IrSupport.Handled,
+    };
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
         var built = SeccompProfileBuilder.Build(policy);

@@ -119,7 +119,7 @@ public static class PodManifest
         }
         NotExpressible(r.MemorySwap?.Span, "memory-swap", "the node's swap behaviour decides");
         NotExpressible(r.Cpuset?.Span, "cpuset", "the kubelet's CPU manager decides");
-        NotExpressible(r.Pids?.Span, "pids", "the kubelet's podPidsLimit decides");
+        NotExpressible(r.Pids?.Span, $"pids {r.Pids?.Value.ToString(CultureInfo.InvariantCulture)}", "the kubelet's podPidsLimit decides");
         NotExpressible(r.IoWeight?.Span, "io-weight", "Kubernetes has no block I/O settings");
         NotExpressible(r.Io.FirstOrDefault()?.Span, "io", "Kubernetes has no block I/O settings");
         NotExpressible(r.Rlimits.FirstOrDefault()?.Span, "rlimit", "the container runtime's defaults decide");

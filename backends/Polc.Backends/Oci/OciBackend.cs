@@ -17,6 +17,14 @@ public sealed class OciBackend : IBackend
 
     public bool DefaultOn => true;
 
+    /// <summary>Path rules and socket families live in the AppArmor profile the config names (NAME.apparmor).</summary>
+    public IrSupport Supports(IrFeature feature) => feature switch
+    {
+        IrFeature.IoLimits or IrFeature.PortRules => IrSupport.Unsupported,
+        IrFeature.PathRules or IrFeature.NetworkFamilies or IrFeature.Expectations => IrSupport.NotApplicable,
+        _ => IrSupport.Handled,
+    };
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
         var built = SeccompProfileBuilder.Build(policy);

@@ -49,7 +49,7 @@ public class IrCoverageTests
         [IrFeature.PathRules] = ("    resources {", "    filesystem {\n        deny \"/etc/shadow\"\n    }\n    resources {"),
         [IrFeature.Tmpfs] = ("    resources {", "    filesystem {\n        tmpfs \"/tmp\" size 64MiB\n    }\n    resources {"),
         [IrFeature.BindMounts] = ("    resources {", "    filesystem {\n        bind \"/srv/data\" to \"/data\" readonly\n    }\n    resources {"),
-        [IrFeature.Masks] = ("    resources {", "    filesystem {\n        mask \"/proc/kcore\"\n    }\n    resources {"),
+        [IrFeature.Masks] = ("    resources {", "    filesystem {\n        mask \"/srv/secret\"\n    }\n    resources {"),
         [IrFeature.NetworkNone] = ("    resources {", "    network none\n    resources {"),
         [IrFeature.NetworkFamilies] = ("    resources {", "    network {\n        allow tcp, unix\n    }\n    resources {"),
         [IrFeature.PortRules] = ("    resources {", "    network {\n        bind tcp 8080\n    }\n    resources {"),
@@ -94,7 +94,9 @@ public class IrCoverageTests
         var with = Emit(backend, Base.Replace(find, replace));
         var changed = !without.Artifacts.Select(a => (a.FileName, Convert.ToBase64String(a.Content)))
             .SequenceEqual(with.Artifacts.Select(a => (a.FileName, Convert.ToBase64String(a.Content))));
-        var newWarnings = with.Diagnostics.Select(d => d.Code).Except(without.Diagnostics.Select(d => d.Code)).ToList();
+        // A warning is new when its text is: a second POL2512 for another setting counts, a moved one does not.
+        var newWarnings = with.Diagnostics.Where(d => !without.Diagnostics.Any(o => o.Code == d.Code && o.Message == d.Message))
+            .Select(d => d.Code).ToList();
         var claim = backend.Supports(feature);
         var observed = $"artifacts {(changed ? "changed" : "unchanged")}, new warnings [{string.Join(", ", newWarnings)}]";
         switch (claim)
