@@ -33,7 +33,8 @@ public static class Program
             "  polc check app.pol\n" +
             "  polc compile app.pol -o out/\n" +
             "  polc fmt --check profiles/*.pol\n" +
-            "  polc run app.pol -- /usr/sbin/nginx -g 'daemon off;'");
+            "  polc run app.pol -- /usr/sbin/nginx -g 'daemon off;'\n" +
+            "  polc learn -o app.pol -- /usr/bin/python3 -m http.server");
         foreach (var command in Commands(context))
         {
             root.Subcommands.Add(command);
@@ -48,6 +49,7 @@ public static class Program
         FmtCommand.Create(context),
         DockerArgsCommand.Create(context),
         RunCommand.Create(context),
+        LearnCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
