@@ -22,6 +22,9 @@ public sealed record LearnRequest(IReadOnlyList<string> Command)
 
     /// <summary>The launcher to use; null: <see cref="LauncherLocator.Find"/>.</summary>
     public string? Launcher { get; init; }
+
+    /// <summary>Kill the program (and its launcher) after this long; null: wait for it however long it takes.</summary>
+    public TimeSpan? Timeout { get; init; }
 }
 
 /// <param name="ExitCode">the program's exit status as the launcher reports it (signal N: 128+N).</param>
@@ -81,7 +84,8 @@ public static unsafe class Recorder
             Native.Close(pair[1]);
         }
         using var tracee = new TraceeView();
-        var session = new Session(launcherPid, pair[0], tracee, recording);
+        var deadline = request.Timeout is { } timeout ? DateTime.UtcNow + timeout : DateTime.MaxValue;
+        var session = new Session(launcherPid, pair[0], tracee, recording, deadline);
         try
         {
             if (session.Attach() is { } problem)
@@ -89,7 +93,11 @@ public static unsafe class Recorder
                 var status = session.WaitLauncher();
                 return Fail(problem, status);
             }
-            session.Supervise();
+            if (!session.Supervise())
+            {
+                Native.Kill(launcherPid, 9); // its init and the program die with it, its guard removes the cgroup
+                return Fail($"the program did not finish within {request.Timeout!.Value.TotalSeconds:0} s; it was killed", session.WaitLauncher());
+            }
             return new LearnOutcome(recording, session.WaitLauncher(), null, watch.Elapsed);
         }
         finally
@@ -194,7 +202,7 @@ public static unsafe class Recorder
     }
 
     /// <summary>One recorded run: the launcher's process, the program's announcement, the listener, the loop.</summary>
-    private sealed class Session(int launcherPid, int socket, TraceeView tracee, Recording recording) : IDisposable
+    private sealed class Session(int launcherPid, int socket, TraceeView tracee, Recording recording, DateTime deadline) : IDisposable
     {
         private readonly CallDecoder _decoder = new(recording, tracee);
         private int _listener = -1;
@@ -233,8 +241,8 @@ public static unsafe class Recorder
             }
             try
             {
-                var deadline = DateTime.UtcNow.AddSeconds(30);
-                while (DateTime.UtcNow < deadline)
+                var filterDeadline = DateTime.UtcNow.AddSeconds(30);
+                while (DateTime.UtcNow < filterDeadline)
                 {
                     if (FindListener(_programPid) is { } fd)
                     {
@@ -255,10 +263,11 @@ public static unsafe class Recorder
             }
         }
 
-        public void Supervise()
+        /// <summary>Answers notifications until no process holds the filter; false when the deadline passed first.</summary>
+        public bool Supervise()
         {
             var idleSince = (DateTime?)null;
-            while (true)
+            while (DateTime.UtcNow < deadline)
             {
                 var poll = new Native.PollFd { Fd = _listener, Events = Native.PollIn };
                 var ready = Native.Poll(&poll, 1, 100);
@@ -269,14 +278,15 @@ public static unsafe class Recorder
                 }
                 if (ready > 0 && (poll.Revents & (Native.PollHup | Native.PollErr | Native.PollNval)) != 0)
                 {
-                    return; // no process holds the filter any more
+                    return true; // no process holds the filter any more
                 }
                 // Whatever outlives the launcher (only without a cgroup, i.e. without root) is not the workload.
                 if (LauncherExited() && (idleSince ??= DateTime.UtcNow) + GraceAfterExit < DateTime.UtcNow)
                 {
-                    return;
+                    return true;
                 }
             }
+            return false;
         }
 
         private void HandleOne()
