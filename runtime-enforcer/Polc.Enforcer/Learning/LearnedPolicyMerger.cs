@@ -26,7 +26,7 @@ public static class LearnedPolicyMerger
         var edits = new List<Edit>();
         var notes = new List<string>();
         var added = 0;
-        var run = $"learned from: {LearnedPolicyWriter.OneLine(string.Join(' ', source.Command))}";
+        var run = $"learned from: {LearnedPolicyWriter.OneLine(LearnedPolicyWriter.Shell(source.Command))}";
 
         var syscallLines = MissingSyscalls(policy, recording, notes);
         added += syscallLines.Count;
@@ -137,7 +137,9 @@ public static class LearnedPolicyMerger
                 lines.Add(clone.Text);
             }
         }
-        if (learned.Conditioned.FirstOrDefault(r => r.Syscall == "clone3") is { } clone3 && Evaluate(policy.Syscalls, "clone3", new ulong[6]).Rule is null)
+        // clone3 refused by the default alone: say how (ENOSYS, so that libc falls back to clone).
+        if (learned.Conditioned.FirstOrDefault(r => r.Syscall == "clone3") is { } clone3
+            && Evaluate(policy.Syscalls, "clone3", new ulong[6]) is { Rule: null, Action.Kind: not (SeccompActionKind.Allow or SeccompActionKind.Log) })
         {
             lines.Add(clone3.Text);
         }

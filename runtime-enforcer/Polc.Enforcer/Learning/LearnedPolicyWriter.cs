@@ -85,13 +85,12 @@ public static class LearnedPolicyWriter
         w.Append("        default errno EPERM\n");
         w.Append($"        arch {(arches.Count == 0 ? "x86_64" : string.Join(", ", arches.Select(a => a.Name())))}\n");
         var counts = recording.Syscalls.GroupBy(s => s.Key.Syscall).ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
-        foreach (var (group, names) in Grouped(rules.Plain, arches))
+        foreach (var (group, names, whole) in Grouped(rules.Plain, arches))
         {
             w.Append('\n');
             var members = group is null ? 0 : SyscallGroups.Members(group).Count(m => arches.Any(a => SyscallTable.Exists(a, m)));
-            var title = group is null ? "in no group" : $"{group}, {names.Count} of {members}";
+            var title = group is null ? "in no group" : whole ? $"{group}, all {members}" : $"{group}, {names.Count} of {members}";
             Comment(w, $"{title}: " + string.Join(", ", names.Select(n => $"{n} {counts.GetValueOrDefault(n)}")));
-            var whole = group is not null && names.Count == members && members > 1;
             List(w, "allow", whole ? [group!] : names);
         }
         if (rules.Conditioned.Count > 0)
@@ -106,17 +105,36 @@ public static class LearnedPolicyWriter
         w.Append("    }\n");
     }
 
-    /// <summary>Each syscall under the first group (in <see cref="SyscallGroups.Order"/>) that holds it.</summary>
-    private static IEnumerable<(string? Group, List<string> Names)> Grouped(IReadOnlyList<string> syscalls, IReadOnlyList<Arch> arches)
+    /// <summary>Groups the run used whole (every member that exists on the recorded architectures) first, as
+    /// `@group`; then each remaining syscall under the first group in <see cref="SyscallGroups.Order"/> that holds it.</summary>
+    private static IEnumerable<(string? Group, List<string> Names, bool Whole)> Grouped(IReadOnlyList<string> syscalls, IReadOnlyList<Arch> arches)
     {
-        var byGroup = syscalls.GroupBy(SyscallGroups.GroupOf).ToDictionary(g => g.Key ?? "", g => g.ToList());
-        foreach (var group in SyscallGroups.Order.Where(byGroup.ContainsKey))
+        var remaining = new SortedSet<string>(syscalls, StringComparer.Ordinal);
+        var wholes = new List<(string Group, List<string> Members)>();
+        foreach (var group in SyscallGroups.Order)
         {
-            yield return (group, byGroup[group]);
+            var members = SyscallGroups.Members(group).Where(m => arches.Any(a => SyscallTable.Exists(a, m))).ToList();
+            if (members.Count > 1 && members.All(remaining.Contains))
+            {
+                wholes.Add((group, members.Order(StringComparer.Ordinal).ToList()));
+                remaining.ExceptWith(members);
+            }
+        }
+        var byGroup = remaining.GroupBy(SyscallGroups.GroupOf).ToDictionary(g => g.Key ?? "", g => g.ToList());
+        foreach (var group in SyscallGroups.Order)
+        {
+            if (wholes.FirstOrDefault(w => w.Group == group) is { Members: { } members })
+            {
+                yield return (group, members, true);
+            }
+            if (byGroup.TryGetValue(group, out var names))
+            {
+                yield return (group, names, false);
+            }
         }
         if (byGroup.TryGetValue("", out var rest))
         {
-            yield return (null, rest);
+            yield return (null, rest, false);
         }
     }
 
@@ -303,6 +321,7 @@ public static class LearnedPolicyWriter
         _ => c.ToString(),
     }));
 
-    private static string Shell(IReadOnlyList<string> command) =>
+    /// <summary>A command line as a shell would take it back: words quoted where needed.</summary>
+    public static string Shell(IReadOnlyList<string> command) =>
         string.Join(' ', command.Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "/._-=:,+@%".Contains(c)) ? a : "'" + a.Replace("'", "'\\''") + "'"));
 }

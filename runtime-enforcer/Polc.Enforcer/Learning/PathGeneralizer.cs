@@ -19,13 +19,14 @@ public static class PathGeneralizer
 {
     public const int Threshold = 3;
 
-    /// <summary>Directories never turned into `DIR/**` whatever is read below them: too broad, or holding secrets.</summary>
+    /// <summary>Directories never turned into `DIR/**` whatever is read below them: too broad, or holding secrets.
+    /// (Other processes' /proc entries are `/proc/*`, which is never widened either.)</summary>
     public static readonly IReadOnlyList<string> Anchors =
     [
         "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libx32", "/usr/libexec", "/usr/local",
         "/usr/local/*", "/usr/share", "/usr/include", "/usr/src", "/var/lib", "/var/log", "/var/cache", "/var/spool",
         "/var/run", "/var/tmp", "/run/user", "/home/*", "/etc/ssl", "/etc/pki", "/etc/security", "/etc/sudoers.d",
-        "/sys/devices", "/sys/class", "/sys/bus", "/sys/kernel", "/sys/fs", "/sys/firmware", "/proc/sys", "/proc/*",
+        "/sys/devices", "/sys/class", "/sys/bus", "/sys/kernel", "/sys/fs", "/sys/firmware", "/proc/sys",
     ];
 
     private static readonly Regex[] AnchorPatterns = [.. Anchors.Select(GlobPattern.ToRegex)];

@@ -122,6 +122,40 @@ public class LearnedPolicyRunTests(LearnedWorkloads learned) : IClassFixture<Lea
         Assert.Contains($"probe: syscall {number}: errno 1", run.Out);
     }
 
+    /// <summary>Capabilities inferred from the run are the ones it needs: with them the workload runs as root
+    /// without any other capability; with the section removed, it fails.</summary>
+    [Fact]
+    public void Learned_capabilities_are_the_ones_the_workload_needs()
+    {
+        Enforcement.RequireRoot();
+        using var directory = new TempDirectory();
+        var secret = directory.File("secret", "s\n");
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var chown = System.Diagnostics.Process.Start("chown", ["1000:1000", secret])!;
+        chown.WaitForExit();
+        var mine = directory.File("mine", "m\n");
+        string[] command = ["/usr/bin/python3", "-c", $$"""
+            import os
+            open("{{secret}}").read()
+            os.chown("{{mine}}", 1000, 1000)
+            print("privileged work done")
+            """];
+        var outcome = Recorder.Record(new LearnRequest(command) { StandardOutput = directory.File("out"), Launcher = Enforcement.Launcher });
+        Assert.True(outcome.Failure is null && outcome.ExitCode == 0, outcome.Failure);
+        var text = LearnedPolicyWriter.Write(outcome.Recording, new LearnSource("privileged", command, 0));
+        Assert.Contains("allow DAC_READ_SEARCH", text);
+        Assert.Contains("allow CHOWN", text);
+        var file = directory.File("privileged.pol", text);
+        var run = CliRunner.Run(["run", "--lsm-optional", file, "--", .. command]);
+        Assert.True(run.ExitCode == 0 && run.Out.Contains("privileged work done"), run.Err + text);
+
+        var start = text.IndexOf("    # capabilities the run exercised", StringComparison.Ordinal);
+        var end = text.IndexOf("    }\n", start, StringComparison.Ordinal) + 6;
+        var without = directory.File("unprivileged.pol", text.Remove(start, end - start).Replace("        capability DAC_READ_SEARCH\n", "").Replace("        capability CHOWN\n", ""));
+        var refused = CliRunner.Run(["run", "--lsm-optional", without, "--", .. command]);
+        Assert.True(refused.ExitCode != 0 && refused.Err.Contains("PermissionError"), refused.Out + refused.Err + File.ReadAllText(without));
+    }
+
     private static PolicyIr Bind(Learned run)
     {
         var bound = PolicyBinder.Bind(new SourceText(run.Policy, run.Text));
