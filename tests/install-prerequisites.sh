@@ -28,6 +28,7 @@ needs=(
     "systemd-analyze:systemd"                 # source of the bundled syscall groups
     "sqlite3:sqlite3"                         # programs run under bundled profiles
     "redis-server:redis-server"
+    "git:git"                                 # polc diff REV:path reads revisions with git show
     "strace:strace"
     "hyperfine:hyperfine"
 )

@@ -5,6 +5,7 @@ using Polc.Backends.Compose;
 using Polc.Backends.DockerRun;
 using Polc.Backends.IrDump;
 using Polc.Backends.Plan;
+using Polc.Backends.Seccomp;
 using Polc.Backends.SelinuxCil;
 
 namespace Polc.Backends;
@@ -14,14 +15,15 @@ public static class BackendRegistry
 {
     public static IReadOnlyList<IBackend> All { get; } =
     [
-        new IrDumpBackend(),
+        new SeccompBackend(),
+        new AppArmorBackend(),
+        new SelinuxCilBackend(),
         new CapabilitiesBackend(),
         new CgroupBackend(),
         new DockerArgsBackend(),
         new ComposeBackend(),
-        new AppArmorBackend(),
-        new SelinuxCilBackend(),
         new PlanBackend(),
+        new IrDumpBackend(),
     ];
 
     public static IBackend? Find(string name) => All.FirstOrDefault(b => b.Name == name);

@@ -1,3 +1,4 @@
+using Polc.Backends.Seccomp;
 using Polc.Compiler.Diagnostics;
 using Polc.Compiler.Ir;
 using Polc.Compiler.Semantics;
@@ -38,5 +39,5 @@ public static class CompilationPipeline
     }
 
     /// <summary>Checks that run on every compile whatever the targets (e.g. `expect` blocks against the compiled filter).</summary>
-    private static readonly Func<PolicyIr, BackendOptions, IEnumerable<Diagnostic>>[] PostChecks = [];
+    private static readonly Func<PolicyIr, BackendOptions, IEnumerable<Diagnostic>>[] PostChecks = [ExpectationChecker.Check];
 }

@@ -34,6 +34,8 @@ public static class Program
             "  polc compile app.pol -o out/\n" +
             "  polc fmt --check profiles/*.pol\n" +
             "  polc run app.pol -- /usr/sbin/nginx -g 'daemon off;'\n" +
+            "  polc diff origin/main:app.pol app.pol --format markdown\n" +
+            "  polc score app.pol --threshold 5\n" +
             "  polc learn -o app.pol -- /usr/bin/python3 -m http.server");
         foreach (var command in Commands(context))
         {
@@ -49,6 +51,10 @@ public static class Program
         FmtCommand.Create(context),
         DockerArgsCommand.Create(context),
         RunCommand.Create(context),
+        DisasmCommand.Create(context),
+        SimCommand.Create(context),
+        DiffCommand.Create(context),
+        ScoreCommand.Create(context),
         LearnCommand.Create(context),
     ];
 

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Polc.Backends.Capabilities;
 using Polc.Backends.Cgroups;
+using Polc.Backends.Seccomp;
+using Polc.Backends.Seccomp.Bpf;
 using Polc.Compiler.Diagnostics;
 using Polc.Compiler.Ir;
 using Polc.Enforcer.Plan;
@@ -8,7 +10,7 @@ using Polc.Enforcer.Plan;
 namespace Polc.Backends.Plan;
 
 /// <summary>The plan's inputs from the other backends, so the launcher applies exactly what the
-/// `cgroup` and `caps` artifacts say.</summary>
+/// `seccomp`, `cgroup` and `caps` artifacts say.</summary>
 public sealed class BackendEnforcerInputs : IEnforcerInputSource
 {
     public PlanInputs Resolve(PolicyIr policy, BackendOptions options, DiagnosticBag diagnostics)
@@ -29,9 +31,13 @@ public sealed class BackendEnforcerInputs : IEnforcerInputSource
             v2.AddRange(device.V2.Select(f => new CgroupWrite(2, f.Controller, f.File, $"{numbers} {f.Value}")));
         }
         var caps = CapabilityState.Configured(policy.Capabilities);
-        diagnostics.Add(DiagnosticCatalog.EnforcerNoSeccompFilter(policy.Span));
+        var seccompDiagnostics = new List<Diagnostic>();
+        var filters = SeccompBackend.Compile(policy, options, seccompDiagnostics)
+            .Select(f => new SeccompProgram(f.Arch, BpfEncoding.Encode(f.Program, f.Arch.IsBigEndian())))
+            .ToImmutableArray();
+        diagnostics.AddRange(seccompDiagnostics);
         return new PlanInputs(
-            null,
+            filters,
             [.. v1],
             [.. v2],
             new CapabilitySets(caps.Bounding, caps.Permitted, caps.Effective, caps.Inheritable, caps.Ambient));

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Polc.Backends;
+using Polc.Cli.Review;
+using Polc.Compiler.Analysis.Lint;
+using Polc.Compiler.Diagnostics;
 using Polc.Compiler.Text;
 
 namespace Polc.Cli.Commands;
@@ -23,15 +26,20 @@ public static class CompileCommand
             "Examples:\n" +
             "  polc compile app.pol -o out/\n" +
             "  polc compile app.pol --emit ir\n" +
-            "  polc compile app.pol -o out/ --target seccomp,apparmor")
+            "  polc compile app.pol -o out/ --target seccomp,apparmor\n" +
+            "  polc compile app.pol -o out/ --disable POL3021")
         {
             file, output, targets, frequency,
         };
-        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(output)!, parse.GetValue(targets) ?? [], parse.GetValue(frequency)));
+        var lint = new LintSwitches();
+        lint.AddTo(command);
+        command.SetAction(parse => lint.Read(parse, context) is { } options
+            ? Run(context, parse.GetValue(file)!, parse.GetValue(output)!, parse.GetValue(targets) ?? [], parse.GetValue(frequency), options)
+            : ExitCodes.UsageOrIo);
         return command;
     }
 
-    public static int Run(CliContext context, string file, string outputDirectory, IReadOnlyList<string> targetNames, string? frequencyFile)
+    public static int Run(CliContext context, string file, string outputDirectory, IReadOnlyList<string> targetNames, string? frequencyFile, LintOptions? lint = null)
     {
         var backends = SelectBackends(context, targetNames);
         if (backends is null)
@@ -54,7 +62,13 @@ public static class CompileCommand
             return ExitCodes.UsageOrIo;
         }
         var result = CompilationPipeline.Compile(source, backends, new BackendOptions(frequencyFile));
-        DiagnosticPrinter.Print(context, result.Diagnostics);
+        var diagnostics = new DiagnosticBag();
+        diagnostics.AddRange(result.Diagnostics);
+        if (result.Policy is { } policy)
+        {
+            diagnostics.AddRange(Linter.Run(policy, source, lint ?? LintOptions.Default));
+        }
+        DiagnosticPrinter.Print(context, diagnostics.Sorted());
         if (result.HasErrors)
         {
             context.Err.WriteLine("polc: nothing written (the policy has errors)");

@@ -234,14 +234,69 @@ public static class DiagnosticCatalog
     // ---- enforcer (plan backend, polc run) ----
     public static Diagnostic EnforcerIdNotMapped(SourceSpan at, string what, uint id, string mapStatement) =>
         Error("POL2601", at, $"`{what} {id}` is not covered by `{mapStatement}`, so the program cannot switch to it inside the user namespace; add a map that covers {id}");
-    public static Diagnostic EnforcerNoSeccompFilter(SourceSpan at) =>
-        Warning("POL2602", at, "the enforcer plan carries no seccomp filter (no seccomp backend supplied one); the program will run without a syscall filter");
+    // POL2602 is retired (it warned that the plan carried no seccomp filter, before the seccomp backend fed the plan).
     public static Diagnostic EnforcerResourceNotApplied(SourceSpan at, string name) =>
         Warning("POL2603", at, $"`{name}` is not applied by the enforcer yet; the program will run without this limit");
     public static Diagnostic EnforcerLauncherNotFound(string looked) =>
         Error("POL2610", null, $"the enforcer launcher `polc-enforcer` was not found (looked at {looked}); rebuild polc, whose build compiles it with gcc, or set POLC_ENFORCER to its path");
     public static Diagnostic EnforcerCannotLaunch(string path, string reason) =>
         Error("POL2611", null, $"cannot start the enforcer launcher `{path}`: {reason}");
+
+    // ---- seccomp ----
+    public static Diagnostic SeccompFilterTooLong(SourceSpan? at, string arch, int length) =>
+        Error("POL2001", at, $"the seccomp filter for `{arch}` needs {length} instructions, more than the kernel's limit of 4096; give syscalls with the same handling the same rules, or simplify the conditions");
+    public static Diagnostic FrequencyLineInvalid(SourceSpan at, string text) =>
+        Error("POL2002", at, $"`{text}` is not a frequency line; write a syscall name, a tab and its share of calls, e.g. `read\t0.12`");
+    public static Diagnostic FrequencyUnknownSyscall(SourceSpan at, string name, string? suggestion) =>
+        Warning("POL2003", at, $"unknown syscall `{name}` in the frequency table; it weights nothing{DidYouMean(suggestion)}");
+    public static Diagnostic SeccompFilterInvalid(SourceSpan? at, string arch, string why) =>
+        Error("POL2004", at, $"internal error: the seccomp filter generated for `{arch}` would be rejected by the kernel ({why}); please report this policy");
+
+    // ---- review: lint rules (POL3000-3099, warnings), diff and score usage (POL3100-3199) ----
+    public static Diagnostic DangerousSyscallAllowed(SourceSpan at, string name, string? via, string why) =>
+        Warning("POL3001", at, $"`{name}`{Via(via)} is allowed without an argument filter: it {why}; deny it, or allow only the calls the program needs with `if`");
+    public static Diagnostic NamespaceSyscallAllowed(SourceSpan at, string name, string? via, string flagArgument, bool sysAdmin) =>
+        Warning("POL3002", at, sysAdmin
+            ? $"`{name}`{Via(via)} can create namespaces: with CAP_SYS_ADMIN allowed every CLONE_NEW* flag works; filter them with `allow {name} if {flagArgument} & 0x7e020000 == 0`"
+            : $"`{name}`{Via(via)} can create user namespaces, which unlock kernel code that otherwise needs capabilities; filter the flag with `allow {name} if {flagArgument} & CLONE_NEWUSER == 0`");
+    public static Diagnostic Clone3Allowed(SourceSpan at, string? via) =>
+        Warning("POL3002", at, $"`clone3`{Via(via)} is allowed: it passes its flags in memory that seccomp cannot read, so namespace creation cannot be filtered; " +
+            "write `errno ENOSYS clone3` before this rule so libc falls back to `clone`, which can be filtered");
+    public static Diagnostic DangerousCapability(SourceSpan at, string name, string why) =>
+        Warning("POL3010", at, $"capability `{name}` {why}; drop it unless the program cannot work without it, and say why in a `# polc: allow POL3010 because ...` comment");
+    public static Diagnostic AllCapabilities(SourceSpan at, string dangerous) =>
+        Warning("POL3011", at, $"`allow all` grants every capability, including {dangerous}; list only the capabilities the program needs");
+    public static Diagnostic NoMemoryLimit(SourceSpan at) =>
+        Warning("POL3020", at, "no memory limit: one leak or one hostile input can exhaust the host's memory; add `resources { memory 512MiB }` (a size that fits the program)");
+    public static Diagnostic NoPidsLimit(SourceSpan at) =>
+        Warning("POL3021", at, "no pids limit: a fork bomb can exhaust the host's process table; add `resources { pids 256 }` (a number that fits the program)");
+    public static Diagnostic WritableKernelInterface(SourceSpan at, string rule, string example) =>
+        Warning("POL3030", at, $"`{rule}` makes kernel interfaces writable (e.g. `{example}`): writes there reconfigure the host; narrow the pattern, or add `deny` for `/proc/sys/**` and `/sys/**`");
+    public static Diagnostic RuleNeverMatches(SourceSpan at, string decidedBy) =>
+        Warning("POL3040", at, $"this rule can never match: {decidedBy} every call it covers; remove it, or move it above");
+    public static Diagnostic SyscallNeverReachesRule(SourceSpan at, string name, string decidedBy) =>
+        Warning("POL3040", at, $"`{name}` never reaches this rule: {decidedBy} every call to it; remove it here, or move this rule above");
+    public static Diagnostic SyscallListedTwice(SourceSpan at, string name, string where) =>
+        Warning("POL3041", at, $"`{name}` is {where} in this rule; remove the repetition");
+    public static Diagnostic RuleRepeated(SourceSpan at, int line) =>
+        Warning("POL3042", at, $"this rule repeats the rule at line {line} (same action, syscalls and condition); remove one of them");
+    public static Diagnostic DefaultErrnoBlocksFallback(SourceSpan at, string probes, string first) =>
+        Warning("POL3050", at, $"the default `errno EPERM` also answers {probes}: libc tries these newer syscalls first and falls back to older ones only on ENOSYS, " +
+            $"so under EPERM the program fails instead; write `default errno ENOSYS`, or `errno ENOSYS {first}`");
+    public static Diagnostic DefaultAllows(SourceSpan at, string action) =>
+        Warning("POL3051", at, $"`default {action}` makes this a deny-list: every syscall not named, including ones added to future kernels, is allowed; prefer `default errno ENOSYS` and allow what the program uses");
+    public static Diagnostic SuppressionMalformed(SourceSpan at, string why) =>
+        Warning("POL3090", at, $"this `# polc:` directive {why}; write `# polc: allow POL3001 because REASON` (it silences nothing until it has a reason)");
+    public static Diagnostic SuppressionUnknownCode(SourceSpan at, string code, string? suggestion) =>
+        Warning("POL3091", at, $"`{code}` is not a lint rule; only warnings POL3001..POL3099 can be silenced{DidYouMean(suggestion)}");
+    public static Diagnostic SuppressionUnused(SourceSpan at, string code) =>
+        Warning("POL3092", at, $"nothing here raises `{code}`; remove the directive");
+    public static Diagnostic RevisionUnreadable(string spec, string reason) =>
+        Error("POL3101", null, $"cannot read `{spec}` from git: {reason}");
+    public static Diagnostic UnknownLintCode(string code, string? suggestion) =>
+        Error("POL3102", null, $"`{code}` is not a lint rule; `--disable` takes codes POL3001..POL3099{DidYouMean(suggestion)}");
+
+    private static string Via(string? group) => group is null ? "" : $" (in `{group}`)";
 
     // ---- learning (polc learn) ----
     public static Diagnostic LearnNoCommand() =>

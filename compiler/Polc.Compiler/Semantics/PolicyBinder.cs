@@ -130,7 +130,7 @@ public sealed class PolicyBinder
     private static string KeyOf(SourceText source) => source.FullPath;
 
     /// <summary>`a/b/../c.pol` as `a/c.pol`, without making it absolute.</summary>
-    private static string NormalizeRelative(string path)
+    public static string NormalizeRelative(string path)
     {
         var parts = new List<string>();
         foreach (var part in path.Split('/'))

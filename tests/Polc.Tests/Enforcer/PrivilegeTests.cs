@@ -1,6 +1,12 @@
 using System.Runtime.Versioning;
 using Polc.Tests.Enforcer.Support;
 using Polc.Tests.Support;
+using Polc.Backends;
+using Polc.Backends.Plan;
+using Polc.Compiler.Diagnostics;
+using Polc.Compiler.Semantics;
+using Polc.Compiler.Text;
+using Polc.Enforcer.Plan;
 
 namespace Polc.Tests.Enforcer;
 
@@ -113,6 +119,26 @@ public class PrivilegeTests
         Assert.Equal("Seccomp:\t2\nmkdir-exit=1\ntouch-works\n", result.Out);
         Assert.Contains("Invalid cross-device link", result.Err); // EXDEV: the filter's errno, not the kernel's
         Assert.False(Directory.Exists(target));
+    }
+
+    /// <summary>The whole path: the policy's own rules, compiled by the seccomp backend into the plan, enforced by the kernel.</summary>
+    [Fact]
+    public void The_policys_own_compiled_filter_is_enforced()
+    {
+        Enforcement.RequireRoot();
+        using var temp = new TempDirectory();
+        var bound = PolicyBinder.Bind(new SourceText("own.pol",
+            "policy own { syscalls { default allow; errno EXDEV mkdir, mkdirat; errno ENOTSUP chmod, fchmodat, fchmodat2 if arg2 == 0o777 } }"));
+        var built = PlanBuilder.Build(bound.Policy!, EnforcerInputs.Default.Resolve(bound.Policy!, BackendOptions.Default, new DiagnosticBag()));
+        Assert.Contains(built.Plan.Seccomp, p => p.Arch == Arch.X86_64);
+        var target = Path.Combine(temp.Path, "made");
+        var file = Path.Combine(temp.Path, "file");
+        var result = Enforcement.Run(built.Plan, "/bin/sh", "-c",
+            $"touch {file}; mkdir {target}; echo mkdir-exit=$?; chmod 640 {file} && echo chmod-640-works; chmod 777 {file}; echo chmod-777-exit=$?");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("mkdir-exit=1\nchmod-640-works\nchmod-777-exit=1\n", result.Out);
+        Assert.Contains("Invalid cross-device link", result.Err);
+        Assert.Contains("Operation not supported", result.Err);
     }
 
     [Fact]
