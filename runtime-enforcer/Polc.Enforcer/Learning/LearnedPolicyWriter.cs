@@ -102,6 +102,12 @@ public static class LearnedPolicyWriter
                 w.Append($"        {rule.Text}\n");
             }
         }
+        if (rules.Fallbacks.Count > 0)
+        {
+            w.Append('\n');
+            Comment(w, "newer calls the run did not make: libc falls back to older ones on ENOSYS");
+            List(w, "errno ENOSYS", rules.Fallbacks);
+        }
         w.Append("    }\n");
     }
 

@@ -1,3 +1,4 @@
+using Polc.Compiler.Analysis;
 using Polc.Compiler.Semantics;
 
 namespace Polc.Enforcer.Learning;
@@ -44,7 +45,13 @@ public sealed class LearnedRules
         Conditioned = conditioned;
         var special = conditioned.Select(c => c.Syscall).ToHashSet(StringComparer.Ordinal);
         Plain = [.. used.Where(s => !special.Contains(s)).Order(StringComparer.Ordinal)];
+        var arches = recording.Architectures.ToList();
+        Fallbacks = [.. RiskCatalog.FallbackProbes.Where(p => !used.Contains(p) && arches.Any(a => SyscallTable.Exists(a, p)))];
     }
+
+    /// <summary>Newer syscalls the run did not make that libc tries first and gives up on only at ENOSYS: refused
+    /// with ENOSYS, so that another libc, or another path through this one, falls back to what the run used.</summary>
+    public IReadOnlyList<string> Fallbacks { get; }
 
     /// <summary>Syscalls allowed whatever their arguments, sorted.</summary>
     public IReadOnlyList<string> Plain { get; }
