@@ -31,12 +31,14 @@ public static class CompilationPipeline
             diagnostics.AddRange(output.Diagnostics);
             artifacts.AddRange(output.Artifacts);
         }
-        foreach (var check in PostChecks)
-        {
-            diagnostics.AddRange(check(policy, options));
-        }
+        diagnostics.AddRange(Verify(policy, options));
         return new Result(policy, diagnostics.HasErrors ? [] : artifacts, diagnostics.Sorted());
     }
+
+    /// <summary>What every compile checks whatever the targets, and `polc check` too: `expect` blocks run
+    /// through the compiled filters, and the filters themselves within the kernel's limits.</summary>
+    public static IEnumerable<Diagnostic> Verify(PolicyIr policy, BackendOptions options) =>
+        PostChecks.SelectMany(check => check(policy, options));
 
     /// <summary>Checks that run on every compile whatever the targets (e.g. `expect` blocks against the compiled filter).</summary>
     private static readonly Func<PolicyIr, BackendOptions, IEnumerable<Diagnostic>>[] PostChecks = [ExpectationChecker.Check];

@@ -7,20 +7,16 @@ namespace Polc.Backends.Seccomp;
 
 /// <summary>Checks `expect` blocks by running each expected call through the compiled filter of every
 /// listed architecture (skipping an architecture that lacks the syscall). Runs on every compile,
-/// whatever the targets.</summary>
+/// whatever the targets, and by `polc check`; a filter the kernel would refuse (too long) is reported here too.</summary>
 public static class ExpectationChecker
 {
     public static IEnumerable<Diagnostic> Check(PolicyIr policy, BackendOptions options)
     {
         var expectations = policy.Expectations.OfType<SyscallExpectationIr>().ToList();
-        if (expectations.Count == 0)
-        {
-            return [];
-        }
         // Weights change the layout, never the decisions, so the bundled table will do (and a bad
         // --frequency file is reported once, by the backend).
-        var filters = SeccompBackend.Compile(policy, BackendOptions.Default, []);
         var failures = new List<Diagnostic>();
+        var filters = SeccompBackend.Compile(policy, BackendOptions.Default, failures);
         foreach (var expectation in expectations)
         {
             foreach (var filter in filters)

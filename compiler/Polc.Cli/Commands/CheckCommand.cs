@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Polc.Backends;
 using Polc.Cli.Formats;
 using Polc.Cli.Review;
 using Polc.Compiler.Analysis.Lint;
@@ -63,6 +64,7 @@ public static class CheckCommand
             if (result.Policy is { } policy && result.Syntax is { } syntax)
             {
                 diagnostics.AddRange(Linter.Run(policy, syntax.Source, lint));
+                diagnostics.AddRange(CompilationPipeline.Verify(policy, BackendOptions.Default));
             }
             var sorted = diagnostics.Sorted();
             reports.Add(new FileDiagnostics(file, result.Policy?.Name, sorted));
@@ -74,7 +76,7 @@ public static class CheckCommand
             {
                 exit = ExitCodes.UsageOrIo;
             }
-            else if (result.HasErrors && exit == ExitCodes.Success)
+            else if (diagnostics.HasErrors && exit == ExitCodes.Success)
             {
                 exit = ExitCodes.PolicyErrors;
             }
