@@ -63,7 +63,7 @@ public static partial class LearnCommand
             DiagnosticPrinter.Print(context, [DiagnosticCatalog.LearnCannotRecord("recording needs Linux (seccomp user notification)")]);
             return ExitCodes.UsageOrIo;
         }
-        var outcome = Recorder.Record(new LearnRequest(command));
+        var outcome = Recorder.Record(new LearnRequest(command) { ForwardSignals = true });
         if (outcome.Failure is { } failure)
         {
             DiagnosticPrinter.Print(context, [DiagnosticCatalog.LearnCannotRecord(failure)]);
@@ -75,20 +75,35 @@ public static partial class LearnCommand
             diagnostics.Add(DiagnosticCatalog.LearnProgramFailed(outcome.ExitCode));
         }
         string text;
-        if (existing is { Policy: { } policy, Syntax: { } syntax })
+        try
         {
-            var source = new LearnSource(policy.Name, command, outcome.ExitCode);
-            var merged = LearnedPolicyMerger.Merge(syntax.Source, policy, syntax, outcome.Recording, source);
-            diagnostics.AddRange(merged.Notes.Select(DiagnosticCatalog.LearnMergeLeftAsIs));
-            if (merged.Added == 0)
+            if (existing is { Policy: { } policy, Syntax: { } syntax })
             {
-                diagnostics.Add(DiagnosticCatalog.LearnMergeNothingNew(merge!));
+                var source = new LearnSource(policy.Name, command, outcome.ExitCode);
+                var merged = LearnedPolicyMerger.Merge(syntax.Source, policy, syntax, outcome.Recording, source);
+                diagnostics.AddRange(merged.Notes.Select(DiagnosticCatalog.LearnMergeLeftAsIs));
+                if (merged.Added == 0)
+                {
+                    diagnostics.Add(DiagnosticCatalog.LearnMergeNothingNew(merge!));
+                }
+                text = merged.Text;
             }
-            text = merged.Text;
+            else
+            {
+                text = LearnedPolicyWriter.Write(outcome.Recording, new LearnSource(name ?? DefaultName(command[0]), command, outcome.ExitCode));
+            }
+            // The same checks as `polc check`: the expect block runs through the compiled filters.
+            var bound = PolicyBinder.Bind(new SourceText(output ?? "learned.pol", text));
+            var failed = CompilationPipeline.Verify(bound.Policy!, BackendOptions.Default).Where(d => d.IsError).ToList();
+            if (failed.Count > 0)
+            {
+                throw new InvalidOperationException(string.Join("; ", failed));
+            }
         }
-        else
+        catch (InvalidOperationException e)
         {
-            text = LearnedPolicyWriter.Write(outcome.Recording, new LearnSource(name ?? DefaultName(command[0]), command, outcome.ExitCode));
+            DiagnosticPrinter.Print(context, [.. diagnostics, DiagnosticCatalog.LearnWroteInvalidPolicy(string.Join(' ', e.Message.Split('\n').Take(2)))]);
+            return ExitCodes.UsageOrIo;
         }
         DiagnosticPrinter.Print(context, diagnostics);
         if (output is null)

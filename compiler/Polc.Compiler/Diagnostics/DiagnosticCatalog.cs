@@ -311,6 +311,8 @@ public static class DiagnosticCatalog
         Error("POL2705", null, $"`{name}` is not a policy name; use letters, digits, `_`, `.` and `-`, starting with a letter or `_`");
     public static Diagnostic LearnMergeNothingNew(string path) =>
         Warning("POL2706", null, $"the run did nothing that `{path}` does not already allow; the policy is unchanged but for its header");
+    public static Diagnostic LearnWroteInvalidPolicy(string detail) =>
+        Error("POL2707", null, $"internal error: the policy polc learn wrote does not pass its own checks, so it was not written; please report this: {detail}");
 
     // ---- I/O and usage ----
     public static Diagnostic CannotRead(string path, string reason) => Error("POL9001", null, $"cannot read `{path}`: {reason}");

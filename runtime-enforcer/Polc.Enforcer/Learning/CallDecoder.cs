@@ -20,7 +20,7 @@ internal sealed class CallDecoder(Recording recording, TraceeView tracee)
 {
     private const ulong ProtExec = 0x4, MapAnonymous = 0x20, AtEmptyPath = 0x1000;
     private const int OAccMode = 3, OPath = 0x200000;
-    private const ushort AfUnix = 1, AfInet = 2, AfInet6 = 10;
+    private const ushort AfUnix = 1, AfInet = 2, AfInet6 = 10, AfPacket = 17;
     private const int SockDgram = 2;
 
     private readonly CapabilityInference _capabilities = new(recording, tracee);
@@ -150,7 +150,8 @@ internal sealed class CallDecoder(Recording recording, TraceeView tracee)
     private void Socket(Call call, ushort family, int type)
     {
         recording.Sockets |= Access(family, type);
-        if (type == 3 || family == 17)
+        // Raw IP and packet sockets need CAP_NET_RAW; netlink sockets are SOCK_RAW too, but need nothing.
+        if ((type == 3 && family is AfInet or AfInet6) || family == AfPacket)
         {
             _capabilities.Raw(call);
         }
@@ -165,7 +166,7 @@ internal sealed class CallDecoder(Recording recording, TraceeView tracee)
         (AfInet6, 1) => NetworkAccess.Inet6Stream,
         (AfInet6, 2) => NetworkAccess.Inet6Dgram,
         (AfInet6, 3) => NetworkAccess.Inet6Raw,
-        (17, _) => NetworkAccess.Packet,
+        (AfPacket, _) => NetworkAccess.Packet,
         (16, _) => NetworkAccess.Netlink,
         _ => NetworkAccess.None,
     };

@@ -47,7 +47,7 @@ public static class LearnedPolicyMerger
         added += pathLines.Count;
         AddToSection(existing, declaration, "filesystem", pathLines, run, edits);
 
-        var capabilityLines = MissingCapabilities(policy.Capabilities, recording, notes);
+        var capabilityLines = MissingCapabilities(policy, recording, notes);
         added += capabilityLines.Count;
         AddToSection(existing, declaration, "capabilities", capabilityLines, run, edits);
 
@@ -185,14 +185,20 @@ public static class LearnedPolicyMerger
             .ToList();
     }
 
-    private static List<string> MissingCapabilities(CapabilityPolicyIr capabilities, Recording recording, List<string> notes)
+    private static List<string> MissingCapabilities(PolicyIr policy, Recording recording, List<string> notes)
     {
         var lines = new List<string>();
+        var capabilities = policy.Capabilities;
         foreach (var (capability, reason) in recording.Capabilities.Where(c => !capabilities.Has(c.Key)))
         {
             if (capabilities.Steps.LastOrDefault(s => s.Kind == CapabilityStepKind.Drop && s.Capabilities.Contains(capability)) is { } drop)
             {
                 notes.Add($"the run exercised {capability.Name} ({reason}), which the policy drops at {drop.Span}; left as it is");
+                continue;
+            }
+            if (policy.Expectations.OfType<CapabilityExpectationIr>().FirstOrDefault(e => !e.Present && e.Capability == capability) is { } expectation)
+            {
+                notes.Add($"the run exercised {capability.Name} ({reason}), which the expectation at {expectation.Span} rules out; left as it is");
                 continue;
             }
             lines.Add($"allow {capability.ShortName}  # {LearnedPolicyWriter.OneLine(reason)}");
@@ -256,7 +262,9 @@ public static class LearnedPolicyMerger
         }
         else
         {
-            edits.Add(new Edit(ClosingBrace(source, policy.Span.Span.End), $"\n{name} {{{body}}}\n"));
+            // A new section goes before `expect`, which by habit closes a policy, or else at the end.
+            var at = Section(policy, "expect") is { } expect ? CommentsAbove(source, LineStart(source, expect.Span.Span.Start)) : ClosingBrace(source, policy.Span.Span.End);
+            edits.Add(new Edit(at, $"\n{name} {{{body}}}\n"));
         }
     }
 
@@ -264,6 +272,21 @@ public static class LearnedPolicyMerger
     {
         var at = source.Text.LastIndexOf('}', Math.Max(0, end - 1));
         return at < 0 ? end : at;
+    }
+
+    /// <summary>The start of the comment lines right above a line (the line itself when there are none).</summary>
+    private static int CommentsAbove(SourceText source, int lineStart)
+    {
+        while (lineStart > 0)
+        {
+            var previous = LineStart(source, lineStart - 1);
+            if (!source.Text[previous..lineStart].TrimStart().StartsWith('#'))
+            {
+                break;
+            }
+            lineStart = previous;
+        }
+        return lineStart;
     }
 
     private static int LineStart(SourceText source, int offset) => source.Text.LastIndexOf('\n', Math.Max(0, offset - 1)) + 1;

@@ -25,6 +25,10 @@ public sealed record LearnRequest(IReadOnlyList<string> Command)
 
     /// <summary>Kill the program (and its launcher) after this long; null: wait for it however long it takes.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Pass SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to this process on to the program instead of dying
+    /// of them, so that a server being learned can be stopped (Ctrl-C) and its policy still written.</summary>
+    public bool ForwardSignals { get; init; }
 }
 
 /// <param name="ExitCode">the program's exit status as the launcher reports it (signal N: 128+N).</param>
@@ -83,6 +87,7 @@ public static unsafe class Recorder
         {
             Native.Close(pair[1]);
         }
+        using var forwarding = request.ForwardSignals ? new SignalForwarding(launcherPid) : null;
         using var tracee = new TraceeView();
         var deadline = request.Timeout is { } timeout ? DateTime.UtcNow + timeout : DateTime.MaxValue;
         var session = new Session(launcherPid, pair[0], tracee, recording, deadline);
@@ -199,6 +204,30 @@ public static unsafe class Recorder
             owned.Add(pointers[i]);
         }
         return pointers;
+    }
+
+    /// <summary>Signals for this process go to the launcher, which passes them to init and so to the program.</summary>
+    private sealed class SignalForwarding : IDisposable
+    {
+        private readonly PosixSignalRegistration[] _registrations;
+
+        public SignalForwarding(int launcherPid)
+        {
+            (PosixSignal Signal, int Number)[] forwarded = [(PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3)];
+            _registrations = [.. forwarded.Select(f => PosixSignalRegistration.Create(f.Signal, context =>
+            {
+                context.Cancel = true;
+                Native.Kill(launcherPid, f.Number);
+            }))];
+        }
+
+        public void Dispose()
+        {
+            foreach (var registration in _registrations)
+            {
+                registration.Dispose();
+            }
+        }
     }
 
     /// <summary>One recorded run: the launcher's process, the program's announcement, the listener, the loop.</summary>

@@ -158,9 +158,9 @@ internal sealed unsafe class TraceeView : IDisposable
 
     /// <summary>
     /// Follows symlinks component by component, as the kernel does, but reads `/proc/self` and
-    /// `/proc/thread-self` as the recorded thread's, and never follows the magic links inside `/proc/PID`
-    /// (fd/N, exe, cwd, root), which name the thing itself. Components that do not exist are kept as written.
-    /// The program's own /proc entries come out as `/proc/self/...`.
+    /// `/proc/thread-self` as the recorded thread's, and follows the magic links inside `/proc/PID` (fd/N, exe,
+    /// cwd, root) to the file they stand for, as the kernel does when it opens or runs through them.
+    /// Components that do not exist are kept as written. The program's own /proc entries come out as `/proc/self/...`.
     /// </summary>
     public string Canonical(string path, int tgid, int tid)
     {
@@ -193,9 +193,8 @@ internal sealed unsafe class TraceeView : IDisposable
                 }
                 continue;
             }
-            var inProcess = result.Count >= 2 && result[0] == "proc" && result[1].All(char.IsAsciiDigit);
             var candidate = "/" + string.Join('/', result.Append(component));
-            if (!inProcess && hops < 40 && ReadLinkCached(candidate) is { } target)
+            if (hops < 40 && (MagicLink([.. result, component]) ? FileTarget(candidate) : InProcess(result) ? null : ReadLinkCached(candidate)) is { } target)
             {
                 hops++;
                 if (target.StartsWith('/'))
@@ -215,6 +214,35 @@ internal sealed unsafe class TraceeView : IDisposable
             result[1] = "self";
         }
         return "/" + string.Join('/', result);
+    }
+
+    private static bool InProcess(List<string> parts) => parts.Count >= 2 && parts[0] == "proc" && parts[1].All(char.IsAsciiDigit);
+
+    /// <summary>/proc/PID/{exe,cwd,root,fd/N} (and the same under task/TID): links that lead to the file itself,
+    /// which is what the kernel opens and AppArmor names.</summary>
+    private static bool MagicLink(List<string> parts)
+    {
+        if (!InProcess(parts))
+        {
+            return false;
+        }
+        var tail = parts.Skip(2).ToList();
+        if (tail is ["task", _, .. var rest])
+        {
+            tail = rest;
+        }
+        return tail is ["exe"] or ["cwd"] or ["root"] or ["fd", _];
+    }
+
+    /// <summary>A magic link's target when it is a file (not a pipe, socket or anonymous inode).</summary>
+    private static string? FileTarget(string link)
+    {
+        var target = ReadLink(link);
+        if (target is null || !target.StartsWith('/'))
+        {
+            return null;
+        }
+        return target.EndsWith(" (deleted)", StringComparison.Ordinal) ? target[..^10] : target;
     }
 
     /// <summary>Symlinks outside /proc rarely change while a program runs; their targets are cached.</summary>

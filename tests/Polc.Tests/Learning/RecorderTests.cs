@@ -44,6 +44,9 @@ public class RecorderTests
         Assert.DoesNotContain("prctl", Syscalls(outcome.Recording));
         Assert.Contains("exit_group", Syscalls(outcome.Recording));
         Assert.Equal(["/usr/bin/true"], outcome.Recording.Programs);
+        var applets = Record(directory, "/bin/busybox", "sh", "-c", "/proc/self/exe true");
+        Assert.Equal(["/usr/bin/busybox"], applets.Recording.Programs); // run through /proc/self/exe: the file itself
+        Assert.DoesNotContain(applets.Recording.Paths.Keys, p => p.Contains("ld-linux"));
         Assert.True(outcome.Recording.Paths.GetValueOrDefault("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2").HasFlag(PathUse.Exec),
             "the dynamic loader the kernel maps is recorded as executed");
     }
@@ -84,6 +87,7 @@ public class RecorderTests
     {
         using var directory = new TempDirectory();
         var real = directory.File("real/data.txt", "x\n");
+        var viaDescriptor = directory.File("real/via-fd.txt", "y\n");
         File.CreateSymbolicLink(directory.File("link"), Path.Combine(directory.Path, "real"));
         var outcome = Record(directory, Python, "-c", $$"""
             import os
@@ -92,12 +96,16 @@ public class RecorderTests
             d = os.open("real", os.O_RDONLY | os.O_DIRECTORY)
             os.close(os.open("new.txt", os.O_WRONLY | os.O_CREAT, dir_fd=d))  # relative to a directory descriptor
             open("/proc/self/status").read()
+            handle = os.open("{{viaDescriptor}}", os.O_PATH)
+            open(f"/proc/self/fd/{handle}").read()             # a magic link: the kernel opens the file itself
             os.open("{{directory.Path}}", os.O_PATH)          # O_PATH opens nothing
             """);
         var paths = outcome.Recording.Paths;
         Assert.Equal(PathUse.Read, paths[real]);
         Assert.Equal(PathUse.Write, paths[Path.Combine(directory.Path, "real", "new.txt")]);
         Assert.Equal(PathUse.Read, paths["/proc/self/status"]);
+        Assert.Equal(PathUse.Read, paths[viaDescriptor]);
+        Assert.DoesNotContain(paths.Keys, p => p.StartsWith("/proc/self/fd/", StringComparison.Ordinal));
         Assert.DoesNotContain(paths.Keys, p => p.Contains("/link"));
         Assert.False(paths.ContainsKey(directory.Path), "an O_PATH open is no access");
     }
