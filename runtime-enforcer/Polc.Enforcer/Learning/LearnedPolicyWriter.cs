@@ -90,7 +90,7 @@ public static class LearnedPolicyWriter
             w.Append('\n');
             var members = group is null ? 0 : SyscallGroups.Members(group).Count(m => arches.Any(a => SyscallTable.Exists(a, m)));
             var title = group is null ? "in no group" : whole ? $"{group}, all {members}" : $"{group}, {names.Count} of {members}";
-            Comment(w, $"{title}: " + string.Join(", ", names.Select(n => $"{n} {counts.GetValueOrDefault(n)}")));
+            Comment(w, $"{title}: " + string.Join(", ", names.Select(n => counts.TryGetValue(n, out var count) ? $"{n} {count}" : $"{n} (always needed)")));
             List(w, "allow", whole ? [group!] : names);
         }
         if (rules.Conditioned.Count > 0)

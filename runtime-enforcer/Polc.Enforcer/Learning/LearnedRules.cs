@@ -21,9 +21,16 @@ public sealed class LearnedRules
     public static readonly IReadOnlyList<string> CloneNamespaces =
         ["CLONE_NEWNS", "CLONE_NEWCGROUP", "CLONE_NEWUTS", "CLONE_NEWIPC", "CLONE_NEWUSER", "CLONE_NEWPID", "CLONE_NEWNET"];
 
+    /// <summary>Calls a program needs whether or not one run showed them: the return from a signal handler (a run
+    /// ended by a signal never returns from one), a sleep restarted after a stop, the end of a thread or process.</summary>
+    public static readonly IReadOnlyList<string> Implicit = ["rt_sigreturn", "sigreturn", "restart_syscall", "exit", "exit_group"];
+
     public LearnedRules(Recording recording)
     {
-        var used = recording.Syscalls.Keys.Select(k => k.Syscall).ToHashSet(StringComparer.Ordinal);
+        var arches = recording.Architectures.ToList();
+        var used = recording.Syscalls.Keys.Select(k => k.Syscall)
+            .Concat(Implicit.Where(i => arches.Any(a => SyscallTable.Exists(a, i))))
+            .ToHashSet(StringComparer.Ordinal);
         var conditioned = new List<LearnedRule>();
         foreach (var entry in ArgumentTable.Entries.Where(e => used.Contains(e.Syscall)))
         {
@@ -45,7 +52,6 @@ public sealed class LearnedRules
         Conditioned = conditioned;
         var special = conditioned.Select(c => c.Syscall).ToHashSet(StringComparer.Ordinal);
         Plain = [.. used.Where(s => !special.Contains(s)).Order(StringComparer.Ordinal)];
-        var arches = recording.Architectures.ToList();
         Fallbacks = [.. RiskCatalog.FallbackProbes.Where(p => !used.Contains(p) && arches.Any(a => SyscallTable.Exists(a, p)))];
     }
 

@@ -146,7 +146,7 @@ public sealed class Workload : IDisposable
     }
 
     /// <summary>A loopback port nothing listens on now (the kernel's choice for port 0).</summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
