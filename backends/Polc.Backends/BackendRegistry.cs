@@ -3,6 +3,7 @@ using Polc.Backends.Capabilities;
 using Polc.Backends.Cgroups;
 using Polc.Backends.Compose;
 using Polc.Backends.DockerRun;
+using Polc.Backends.DockerSeccomp;
 using Polc.Backends.IrDump;
 using Polc.Backends.Plan;
 using Polc.Backends.Seccomp;
@@ -16,6 +17,7 @@ public static class BackendRegistry
     public static IReadOnlyList<IBackend> All { get; } =
     [
         new SeccompBackend(),
+        new DockerSeccompBackend(),
         new AppArmorBackend(),
         new SelinuxCilBackend(),
         new CapabilitiesBackend(),

@@ -16,6 +16,9 @@ public interface IBackend
     bool DefaultOn { get; }
 
     BackendOutput Emit(PolicyIr policy, BackendOptions options);
+
+    /// <summary>What this backend does with each kind of IR fact; checked by a test against its real output.</summary>
+    IrSupport Supports(IrFeature feature);
 }
 
 /// <summary>A file to write, named relative to the output directory.</summary>

@@ -55,6 +55,7 @@ public static class Program
         SimCommand.Create(context),
         DiffCommand.Create(context),
         ScoreCommand.Create(context),
+        ImportCommand.Create(context),
         LearnCommand.Create(context),
     ];
 

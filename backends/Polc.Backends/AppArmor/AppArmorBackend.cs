@@ -18,6 +18,15 @@ public sealed class AppArmorBackend : IBackend
 
     public bool DefaultOn => true;
 
+    // Mounts, limits and identities belong to the runtime; ports to the SELinux module (POL2201).
+    public IrSupport Supports(IrFeature feature) => feature switch
+    {
+        IrFeature.Capabilities or IrFeature.PathRules or IrFeature.Masks or IrFeature.NetworkNone or
+            IrFeature.NetworkFamilies or IrFeature.AppArmorLabel => IrSupport.Handled,
+        IrFeature.PortRules => IrSupport.Unsupported,
+        _ => IrSupport.NotApplicable,
+    };
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
         var diagnostics = new List<Diagnostic>();

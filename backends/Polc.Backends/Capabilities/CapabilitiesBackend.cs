@@ -15,6 +15,12 @@ public sealed class CapabilitiesBackend : IBackend
 
     public bool DefaultOn => true;
 
+    public IrSupport Supports(IrFeature feature) => feature switch
+    {
+        IrFeature.Capabilities or IrFeature.AmbientCapabilities or IrFeature.User or IrFeature.Group => IrSupport.Handled,
+        _ => IrSupport.NotApplicable,
+    };
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options) =>
         BackendOutput.Of(Artifact.Text($"{policy.Name}.caps.json", Render(policy)));
 

@@ -14,6 +14,14 @@ public sealed class CgroupBackend : IBackend
 
     public bool DefaultOn => true;
 
+    public IrSupport Supports(IrFeature feature) => feature switch
+    {
+        IrFeature.Memory or IrFeature.MemorySwap or IrFeature.MemoryReservation or IrFeature.Cpu or
+            IrFeature.CpuWeight or IrFeature.Cpuset or IrFeature.Pids or IrFeature.IoWeight or IrFeature.IoLimits or
+            IrFeature.Rlimits => IrSupport.Handled,
+        _ => IrSupport.NotApplicable,
+    };
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
         var plan = CgroupPlan.From(policy);

@@ -11,6 +11,8 @@ public sealed class IrDumpBackend : IBackend
 
     public bool DefaultOn => false;
 
+    public IrSupport Supports(IrFeature feature) => IrSupport.Handled;
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options) =>
         BackendOutput.Of(Artifact.Text($"{policy.Name}.ir.txt", IrPrinter.Print(policy)));
 }

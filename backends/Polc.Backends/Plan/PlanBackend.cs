@@ -20,6 +20,9 @@ public sealed class PlanBackend(IEnforcerInputSource inputs) : IBackend
 
     public bool DefaultOn => true;
 
+    // `expect` blocks are checked at compile time, not carried into the plan.
+    public IrSupport Supports(IrFeature feature) => feature == IrFeature.Expectations ? IrSupport.NotApplicable : IrSupport.Handled;
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
         var diagnostics = new DiagnosticBag();

@@ -17,6 +17,12 @@ public sealed class SeccompBackend : IBackend
 
     public bool DefaultOn => true;
 
+    public IrSupport Supports(IrFeature feature) => feature switch
+    {
+        IrFeature.SyscallDefault or IrFeature.SyscallRules or IrFeature.SyscallConditions or IrFeature.Architectures => IrSupport.Handled,
+        _ => IrSupport.NotApplicable,
+    };
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
         var diagnostics = new List<Diagnostic>();

@@ -18,6 +18,15 @@ public sealed class SelinuxCilBackend : IBackend
 
     public bool DefaultOn => true;
 
+    // SELinux labels files, not paths (POL2301); masks are the runtime's and AppArmor's.
+    public IrSupport Supports(IrFeature feature) => feature switch
+    {
+        IrFeature.Capabilities or IrFeature.Tmpfs or IrFeature.BindMounts or IrFeature.NetworkNone or
+            IrFeature.NetworkFamilies or IrFeature.PortRules or IrFeature.IdMaps or IrFeature.SelinuxLabel => IrSupport.Handled,
+        IrFeature.PathRules => IrSupport.Unsupported,
+        _ => IrSupport.NotApplicable,
+    };
+
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
         var diagnostics = new List<Diagnostic>();

@@ -298,6 +298,50 @@ public static class DiagnosticCatalog
 
     private static string Via(string? group) => group is null ? "" : $" (in `{group}`)";
 
+    // ---- Docker/OCI seccomp JSON ----
+    public static Diagnostic SeccompJsonTooLarge(SourceSpan at, string syscall, int limit) =>
+        Error("POL2101", at, $"this rule makes `{syscall}` need more than {limit} Docker seccomp entries: libseccomp has no rule order, so every rule becomes disjoint entries of single comparisons per argument; split the condition, or compare fewer arguments at once");
+    public static Diagnostic SeccompJsonHighWordOn32Bit(SourceSpan at, string syscall, string arch, ulong value) =>
+        Error("POL2102", at, $"`{syscall}` compares with `0x{value:x}`, which needs the upper 32 bits of the argument, but libseccomp compares only the lower 32 bits on `{arch}`; the Docker profile cannot say this for both word sizes: compile `{arch}` in a policy of its own, or keep values below 2^32");
+    public static Diagnostic SeccompJsonX32Condition(SourceSpan at, string syscall) =>
+        Error("POL2103", at, $"libseccomp compares only the lower 32 bits of arguments on `x32` (the kernel passes 64), so this condition on `{syscall}` cannot be expressed in the Docker profile; drop `x32` from `arch`, or test only bits 0..31 with a mask (`arg0 & 0xff == 3`)");
+    public static Diagnostic SeccompJsonNotifyDefault(SourceSpan at) =>
+        Error("POL2104", at, "runtimes refuse `notify` as the default action of a Docker/OCI profile (runc: \"SCMP_ACT_NOTIFY cannot be used as default action\"); name the syscalls to notify instead");
+    public static Diagnostic SeccompJsonNotifyWrite(SourceSpan at) =>
+        Error("POL2105", at, "runc refuses `notify` for `write` (it needs `write` to hand the listener to the agent); allow or deny `write` instead");
+    public static Diagnostic SeccompJsonMultiplexedCondition(SourceSpan at, string syscall, string arch, string multiplexer) =>
+        Error("POL2106", at, $"on `{arch}` libseccomp also applies the Docker profile's entries for `{syscall}` to `{multiplexer}`, replacing the first comparison with the call number, so a condition on `{syscall}` would not hold there (runtimes refuse or widen it); drop `{arch}` from `arch`, or make the rule for `{syscall}` unconditional");
+    public static Diagnostic SeccompJsonMultiplexed(SourceSpan at, string arch, string syscalls) =>
+        Warning("POL2110", at, $"on `{arch}` libseccomp also applies the Docker profile's entries for {syscalls} to the `socketcall`/`ipc` calls that carry them, whatever this policy says about `socketcall` and `ipc`");
+    public static Diagnostic SeccompSpoDefaultErrno(SourceSpan at, string action) =>
+        Error("POL2107", at, $"the Security Profiles Operator's SeccompProfile has no `defaultErrnoRet`, so a default of `{action}` would become `errno EPERM`; use `default errno EPERM` (or `default deny`) for Kubernetes");
+    public static Diagnostic SeccompSpoValueTooLarge(SourceSpan at, string syscall, ulong value) =>
+        Error("POL2108", at, $"`{syscall}` compares with `0x{value:x}`, above the int64 values a SeccompProfile can hold; compare values below 2^63");
+    public static Diagnostic SeccompJsonErrno4095(SourceSpan at) =>
+        Error("POL2109", at, "libseccomp refuses `errno 4095` (it takes 0..4094), so runtimes cannot load the Docker profile; use another errno");
+    public static Diagnostic SeccompJsonNarrowMultiArgument(SourceSpan at, string syscall, string arch) =>
+        Error("POL2111", at, $"on 32-bit `{arch}` libseccomp 2.5 builds wrong filters from entries that compare more than one argument (it skips reloading the argument on some paths), so this condition on `{syscall}` cannot be put in the Docker profile; compare one argument, or compile `{arch}` without the Docker profile");
+    public static Diagnostic SeccompJsonEndianness(SourceSpan at, string big, string little) =>
+        Error("POL2112", at, $"`{big}` is big-endian and `{little}` little-endian: libseccomp cannot put both in one filter, so no runtime can load the Docker profile; compile them in separate policies");
+    public static Diagnostic ImportInvalidProfile(SourceSpan? at, string why) =>
+        Error("POL2150", at, $"not a Docker/OCI seccomp profile: {why}");
+    public static Diagnostic ImportUnknownAction(SourceSpan at, string name) =>
+        Error("POL2151", at, $"unknown action `{name}`; expected an `SCMP_ACT_*` name such as `SCMP_ACT_ALLOW` or `SCMP_ACT_ERRNO`");
+    public static Diagnostic ImportUnknownOperator(SourceSpan at, string name) =>
+        Error("POL2152", at, $"unknown comparison `{name}`; expected an `SCMP_CMP_*` name such as `SCMP_CMP_EQ` or `SCMP_CMP_MASKED_EQ`");
+    public static Diagnostic ImportConflictingEntries(SourceSpan at, string syscall, string first, string second) =>
+        Error("POL2153", at, $"entries for `{syscall}` overlap with different actions (`{first}` and `{second}`): libseccomp rejects such a profile or picks by its internal order, so there is no one meaning to import");
+    public static Diagnostic ImportArchitectureSplit(SourceSpan at, string syscall, string includedOn, string existsOn) =>
+        Error("POL2154", at, $"this entry applies to `{syscall}` on {includedOn} only, but `{syscall}` exists on {existsOn} too and a policy's rules hold for every architecture; import those architectures separately (`--arch`)");
+    public static Diagnostic ImportBadArgument(SourceSpan at, string why) =>
+        Error("POL2155", at, $"invalid argument comparison: {why}");
+    public static Diagnostic ImportArchitecturesAndArchMap(SourceSpan at) =>
+        Error("POL2156", at, "the profile sets both `architectures` and `archMap`; Docker refuses that, keep one");
+    public static Diagnostic ImportUnknownSyscalls(SourceSpan at, string names) =>
+        Warning("POL2157", at, $"left out syscalls polc does not know: {names}");
+    public static Diagnostic ImportInvalidKernelVersion(SourceSpan at, string text) =>
+        Error("POL2158", at, $"`{text}` is not a kernel version; `minKernel` takes `MAJOR.MINOR`, e.g. `4.8`");
+
     // ---- learning (polc learn) ----
     public static Diagnostic LearnNoCommand() =>
         Error("POL2701", null, "`polc learn` needs a command after `--`, e.g. `polc learn -o app.pol -- /bin/ls -l /srv`");

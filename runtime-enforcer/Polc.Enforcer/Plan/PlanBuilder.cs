@@ -49,9 +49,12 @@ public static class PlanBuilder
             isolation.Group?.Value,
             inputs.Capabilities,
             isolation.NoNewPrivileges.Value,
-            // Path rules are AppArmor's to enforce: without it they would silently not hold.
-            new ExecLabel(policy.Labels.AppArmorProfile, policy.Labels.AppArmorSpan is not null || fs.Rules.Length > 0),
-            new ExecLabel($"system_u:system_r:{policy.Labels.SelinuxType}:s0", policy.Labels.SelinuxSpan is not null),
+            // Path rules and socket families are AppArmor's to enforce, ports SELinux's (an empty net namespace
+            // needs neither): without the module they would silently not hold, so the launcher refuses.
+            new ExecLabel(policy.Labels.AppArmorProfile,
+                policy.Labels.AppArmorSpan is not null || fs.Rules.Length > 0 || (!policy.Network.IsNone && policy.Network.Families.Length > 0)),
+            new ExecLabel($"system_u:system_r:{policy.Labels.SelinuxType}:s0",
+                policy.Labels.SelinuxSpan is not null || (!policy.Network.IsNone && (policy.Network.Binds.Length > 0 || policy.Network.Connects.Length > 0))),
             inputs.Seccomp ?? []);
         return new Result(plan, diagnostics);
     }

@@ -65,14 +65,14 @@ public class LibseccompDifferentialTests
         Libseccomp.Require();
         var profile = Path.Combine(RepoPaths.Corpus!, profileName);
         using var temp = new TempDirectory();
-        // TODO(lead): once `polc import` lands, produce the policy with `polc import PROFILE --arch x86_64 -o FILE.pol`
-        // instead of this stand-in converter; the comparison below stays as it is.
-        var policy = temp.File("profile.pol", DockerProfileStandIn.Convert(profile, Arch.X86_64, "amd64"));
+        var policy = temp.File("profile.pol");
+        var imported = CliRunner.Run("import", profile, "--arch", "x86_64", "-o", policy);
+        Assert.True(imported.ExitCode == 0, imported.Err);
         var result = Polc.Compiler.Semantics.PolicyBinder.BindFile(policy);
         Assert.True(result.Policy is not null, string.Join("\n", result.Diagnostics));
         var filter = SeccompKit.Compile(result.Policy!).Single(f => f.Arch == Arch.X86_64);
         Libseccomp.Export(new[] { 1, 2 }.Select(level => LibseccompJobs.ProfileJob(profile, Arch.X86_64, "amd64", level, Path.Combine(temp.Path, $"lib{level}.bpf"))), temp.Path);
-        var vectors = DockerProfileStandIn.ArgumentVectors(profile);
+        var vectors = ProfileArgumentVectors.From(profile);
         foreach (var level in new[] { 1, 2 })
         {
             var theirs = Libseccomp.Read(Path.Combine(temp.Path, $"lib{level}.bpf"), Arch.X86_64);
