@@ -28,6 +28,8 @@ needs=(
     "systemd-analyze:systemd"                 # source of the bundled syscall groups
     "sqlite3:sqlite3"                         # programs run under bundled profiles
     "redis-server:redis-server"
+    "redis-cli:redis-tools"                   # the client of the redis profile's tests
+    "/usr/bin/python3:python3"                # http.server under the web-python profile, learned workloads
     "git:git"                                 # polc diff REV:path reads revisions with git show
     "strace:strace"
     "hyperfine:hyperfine"

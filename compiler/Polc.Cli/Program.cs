@@ -35,7 +35,8 @@ public static class Program
             "  polc fmt --check profiles/*.pol\n" +
             "  polc run app.pol -- /usr/sbin/nginx -g 'daemon off;'\n" +
             "  polc diff origin/main:app.pol app.pol --format markdown\n" +
-            "  polc score app.pol --threshold 5");
+            "  polc score app.pol --threshold 5\n" +
+            "  polc learn -o app.pol -- /usr/bin/python3 -m http.server");
         foreach (var command in Commands(context))
         {
             root.Subcommands.Add(command);
@@ -55,6 +56,7 @@ public static class Program
         DiffCommand.Create(context),
         ScoreCommand.Create(context),
         ImportCommand.Create(context),
+        LearnCommand.Create(context),
     ];
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");

@@ -74,6 +74,8 @@ struct plan {
     const unsigned char *filter; /* BPF for the architecture this launcher runs on, or NULL */
     size_t filter_len;           /* in bytes, a multiple of 8 */
     bool filter_for_other_arch;  /* the plan has filters, none for this architecture */
+    bool has_listener;           /* `seccomp-listener FD`: install the filter with a user-notification listener */
+    int listener_socket;         /* ... and announce it on this inherited unix socket (polc learn supervises) */
 };
 
 struct options {

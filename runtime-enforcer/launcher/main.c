@@ -136,6 +136,8 @@ int main(int argc, char **argv) {
     plan_parse(text, length, &plan);
     if (check) { printf("plan `%s` is valid\n", plan.name); return 0; }
     if (plan.filter_for_other_arch) die("seccomp", "the plan has no seccomp filter for this architecture");
+    if (plan.has_listener && fcntl(plan.listener_socket, F_GETFD) < 0)
+        die("seccomp", "descriptor %d (`seccomp-listener`) is not open: this plan records a program for a supervisor (`polc learn`) and cannot run alone", plan.listener_socket);
 
     /* Every signal waits in a queue: the launcher forwards them, init forwards them, the program gets its mask back. */
     sigset_t all, saved;

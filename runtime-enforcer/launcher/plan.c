@@ -185,6 +185,13 @@ static void record(struct plan *plan, char **f, int n) {
         *(k[0] == 'a' ? &plan->apparmor : &plan->selinux) = (struct label){ f[1], f[2][0] == 'r' };
     }
     else if (!strcmp(k, "seccomp")) { WANT(2); seccomp_record(plan, f[1], f[2]); }
+    else if (!strcmp(k, "seccomp-listener")) {
+        WANT(1);
+        uint64_t fd = number(f[1]);
+        if (fd < 3 || fd > INT_MAX) bad("`seccomp-listener` needs a descriptor above 2, not `%s`", f[1]);
+        plan->has_listener = true;
+        plan->listener_socket = (int)fd;
+    }
     else bad("unknown record `%s`", k);
 #undef WANT
 }
@@ -199,6 +206,7 @@ static void validate(const struct plan *plan) {
     if ((plan->cap_permitted | plan->cap_inheritable) & ~plan->cap_bounding) die("plan", "capabilities outside the bounding set");
     if (plan->cap_effective & ~plan->cap_permitted) die("plan", "effective capabilities outside the permitted set");
     if (plan->cap_ambient & ~(plan->cap_permitted & plan->cap_inheritable)) die("plan", "ambient capabilities not permitted and inheritable");
+    if (plan->has_listener && !plan->filter && !plan->filter_for_other_arch) die("plan", "`seccomp-listener` without a seccomp filter");
 }
 
 void plan_parse(char *text, size_t length, struct plan *plan) {

@@ -108,7 +108,16 @@ void exec_program(const struct plan *plan, char **argv, const void *saved_mask, 
     sigprocmask(SIG_SETMASK, (const sigset_t *)saved_mask, NULL);
     if (plan->filter) {
         struct sock_fprog program = { (unsigned short)(plan->filter_len / 8), (struct sock_filter *)plan->filter };
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0) die("seccomp", "cannot install the filter: %s", strerror(errno));
+        unsigned flags = 0;
+        if (plan->has_listener) {
+            /* Recording (polc learn): one byte tells the supervisor our pid (the kernel attaches it, translated
+             * into the supervisor's pid namespace); it then takes the listener from us with pidfd_getfd. The
+             * socket is closed before the filter, which would hold even that close for the supervisor. */
+            if (write(plan->listener_socket, "L", 1) != 1) die("seccomp", "cannot reach the supervisor: %s", strerror(errno));
+            close(plan->listener_socket);
+            flags = SECCOMP_FILTER_FLAG_NEW_LISTENER; /* the listener descriptor is close-on-exec */
+        }
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &program) < 0) die("seccomp", "cannot install the filter: %s", strerror(errno));
         say("seccomp", "filter of %zu instructions installed", plan->filter_len / 8);
         if (for_seccomp && capset3(plan->cap_permitted, plan->cap_effective, plan->cap_inheritable) != 0)
             die("seccomp", "the filter forbids capset, which dropping CAP_SYS_ADMIN after it needs without no-new-privileges: %s", strerror(errno));

@@ -86,6 +86,11 @@ static void mount_steps(const struct plan *plan) {
         die("mount", "root %s: %s", plan->root, strerror(errno));
     int root = open(plan->root ? plan->root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0) die("mount", "root %s: %s", plan->root, strerror(errno));
+    /* Bind sources are host paths: take them all before any step can cover one (a tmpfs on /tmp hides /tmp/x). */
+    static int trees[MAX_STEPS];
+    static bool tree_is_directory[MAX_STEPS];
+    for (int i = 0; i < plan->n_mounts; i++)
+        if (plan->mounts[i].kind == MOUNT_BIND) trees[i] = bind_tree(plan->mounts[i].source, plan->mounts[i].attrs, &tree_is_directory[i]);
     for (int i = 0; i < plan->n_mounts; i++) {
         const struct mount_step *m = &plan->mounts[i];
         bool directory = true;
@@ -101,8 +106,7 @@ static void mount_steps(const struct plan *plan) {
             say("mount", "%s on %s%s%s", m->fstype, m->target, m->data ? " " : "", m->data ? m->data : "");
             break;
         case MOUNT_BIND: {
-            int tree = bind_tree(m->source, m->attrs, &directory);
-            attach(tree, root, m, directory);
+            attach(trees[i], root, m, tree_is_directory[i]);
             say("mount", "bind %s on %s%s", m->source, m->target, m->attrs & MOUNT_ATTR_RDONLY ? " (read-only)" : "");
             break;
         }

@@ -22,8 +22,23 @@ public static class AppArmorPattern
     /// <summary>The path as it goes into a rule, quoted when needed.</summary>
     public static string Rule(string pattern)
     {
-        var (text, needsQuotes) = Convert(CollapseSlashes(pattern));
-        return needsQuotes ? $"\"{text}\"" : text;
+        var (process, rest) = OwnProcess(CollapseSlashes(pattern));
+        var (text, needsQuotes) = Convert(rest);
+        return needsQuotes ? $"\"{process}{text}\"" : process + text;
+    }
+
+    /// <summary>The kernel resolves `/proc/self` and `/proc/thread-self` before AppArmor sees a path, which then
+    /// names the process by number: such a prefix becomes the tunables' `@{pid}` (and `@{tid}`) variables.</summary>
+    private static (string Prefix, string Remainder) OwnProcess(string pattern)
+    {
+        foreach (var (link, variable) in new[] { ("/proc/self", "/proc/@{pid}"), ("/proc/thread-self", "/proc/@{pid}/task/@{tid}") })
+        {
+            if (pattern == link || pattern.StartsWith(link + "/", StringComparison.Ordinal))
+            {
+                return (variable, pattern[link.Length..]);
+            }
+        }
+        return ("", pattern);
     }
 
     /// <summary>Everything below a pattern taken as a directory (a mount point, a mask), the directory included.</summary>

@@ -383,6 +383,22 @@ public static class DiagnosticCatalog
         Warning("POL2530", at, $"the Security Profiles Operator refuses capability rules in a SelinuxProfile (denied classes), so {capabilities} are not in its SELinux domain, which then has only what the host's container policy gives every container; " +
             "load NAME.cil with semodule to keep them");
 
+    // ---- learning (polc learn) ----
+    public static Diagnostic LearnNoCommand() =>
+        Error("POL2701", null, "`polc learn` needs a command after `--`, e.g. `polc learn -o app.pol -- /bin/ls -l /srv`");
+    public static Diagnostic LearnCannotRecord(string reason) =>
+        Error("POL2702", null, $"cannot record the program: {reason}");
+    public static Diagnostic LearnProgramFailed(int status) =>
+        Warning("POL2703", null, $"the program exited with status {status}; the policy holds what this run did, which may have stopped early; check that the run did what you meant");
+    public static Diagnostic LearnMergeLeftAsIs(string note) =>
+        Warning("POL2704", null, note);
+    public static Diagnostic LearnBadName(string name) =>
+        Error("POL2705", null, $"`{name}` is not a policy name; use letters, digits, `_`, `.` and `-`, starting with a letter or `_`");
+    public static Diagnostic LearnMergeNothingNew(string path) =>
+        Warning("POL2706", null, $"the run did nothing that `{path}` does not already allow; the policy is unchanged but for its header");
+    public static Diagnostic LearnWroteInvalidPolicy(string detail) =>
+        Error("POL2707", null, $"internal error: the policy polc learn wrote does not pass its own checks, so it was not written; please report this: {detail}");
+
     // ---- I/O and usage ----
     public static Diagnostic CannotRead(string path, string reason) => Error("POL9001", null, $"cannot read `{path}`: {reason}");
     public static Diagnostic CannotWrite(string path, string reason) => Error("POL9002", null, $"cannot write `{path}`: {reason}");

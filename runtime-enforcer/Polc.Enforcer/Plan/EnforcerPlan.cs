@@ -9,6 +9,8 @@ namespace Polc.Enforcer.Plan;
 /// cgroup files get which values, which capability masks, which BPF. The launcher executes it as written
 /// (runtime-enforcer/launcher/); <see cref="PlanWriter"/> gives it its on-disk form, NAME.plan.
 /// </summary>
+/// <param name="SeccompListener">recording only (`polc learn`): the inherited unix socket on which the program
+/// announces itself before installing the filter with a user-notification listener (see Learning/).</param>
 public sealed record EnforcerPlan(
     string Name,
     ImmutableArray<NamespaceKind> Namespaces,
@@ -25,7 +27,8 @@ public sealed record EnforcerPlan(
     bool NoNewPrivileges,
     ExecLabel? AppArmor,
     ExecLabel? Selinux,
-    ImmutableArray<SeccompProgram> Seccomp);
+    ImmutableArray<SeccompProgram> Seccomp,
+    int? SeccompListener = null);
 
 public sealed record IdMapping(uint Inside, uint Outside, uint Count);
 

@@ -68,6 +68,7 @@ public static class PlanWriter
         if (plan.AppArmor is { } apparmor) Line("apparmor", apparmor.Value, apparmor.Required ? "required" : "optional");
         if (plan.Selinux is { } selinux) Line("selinux", selinux.Value, selinux.Required ? "required" : "optional");
         foreach (var program in plan.Seccomp) Line("seccomp", program.Arch.Name(), Convert.ToHexStringLower(program.Bpf));
+        if (plan.SeccompListener is { } listener) Line("seccomp-listener", Number((ulong)listener));
         w.Append("end\n");
         return w.ToString();
     }
