@@ -19,7 +19,7 @@ public sealed class DockerSeccompBackend : IBackend
 
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
-        var built = SeccompProfileBuilder.Build(policy);
+        var built = SeccompProfileBuilder.Build(ContainerRuntimeAllowance.Apply(policy));
         return built.Profile is { } profile
             ? new BackendOutput([Artifact.Text($"{policy.Name}.seccomp.json", SeccompProfileJson.ToDockerProfile(profile))], built.Diagnostics)
             : new BackendOutput([], built.Diagnostics);

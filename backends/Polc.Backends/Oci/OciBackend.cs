@@ -27,7 +27,7 @@ public sealed class OciBackend : IBackend
 
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {
-        var built = SeccompProfileBuilder.Build(policy);
+        var built = SeccompProfileBuilder.Build(ContainerRuntimeAllowance.Apply(policy));
         if (built.Profile is not { } seccomp)
         {
             return new BackendOutput([], built.Diagnostics);

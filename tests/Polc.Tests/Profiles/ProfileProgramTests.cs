@@ -53,6 +53,35 @@ public class ProfileProgramTests
         Assert.Contains("nc: socket: Operation not permitted", run.Err); // the filter, not a missing network
     }
 
+    /// <summary>Docker's and Podman's defaults as bases are used as they are: a shell works, the 14 default capabilities
+    /// (Docker's, which Podman's profile assumes: 0xa80425fb) are the effective set, sethostname is refused without
+    /// CAP_SYS_ADMIN, and unshare is refused by Docker's filter but left to the kernel by Podman's.</summary>
+    [Theory]
+    [InlineData("docker-default", "unshare=1")]
+    [InlineData("podman-default", "unshare=0")]
+    public void Docker_and_podman_defaults_run_a_shell(string name, string unshare)
+    {
+        Enforcement.RequireRoot();
+        EnforcedFilter.AssertPlanCarriesAFilter(Profile(name));
+        const string Script = """
+            mkdir -p /tmp/polc-defaults && echo fine > /tmp/polc-defaults/f && cat /tmp/polc-defaults/f
+            grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status
+            hostname polc-probe; echo hostname=$?
+            busybox unshare -U true; echo unshare=$?
+            rm -r /tmp/polc-defaults
+            """;
+        var run = CliRunner.Run("run", "--lsm-optional", Profile(name), "--", "/bin/busybox", "sh", "-c", Script);
+        Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        var lines = run.Out.Split('\n');
+        Assert.Equal("fine", lines[0]);
+        Assert.Contains("CapEff:\t00000000a80425fb", lines);
+        Assert.Contains("NoNewPrivs:\t1", lines);
+        Assert.Contains("Seccomp:\t2", lines);
+        Assert.Contains("hostname=1", lines);
+        Assert.Contains("sethostname: Operation not permitted", run.Err);
+        Assert.Contains(unshare, lines);
+    }
+
     [Fact]
     public void Sqlite_writes_a_database_in_a_directory_bound_into_the_sandbox()
     {

@@ -26,6 +26,8 @@ public sealed class PodmanBusybox : IDisposable
         {
             Directory.CreateDirectory(Path.Combine(root, directory));
         }
+        // As in every real image: podman copies the image's /tmp mode up onto a `--tmpfs /tmp` (tmpcopyup).
+        Check(Host.Run("/bin/chmod", ["1777", Path.Combine(root, "tmp")]), "chmod");
         File.Copy(busybox, Path.Combine(root, "bin", "busybox"));
         var applets = Host.Run(busybox, ["--list"]).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         foreach (var applet in applets.Where(a => a != "busybox"))
@@ -47,7 +49,12 @@ public sealed class PodmanBusybox : IDisposable
     public Host.Outcome Run(string quotedFlags, string script, string workingDirectory)
     {
         var name = $"polc-runtimecfg-{Guid.NewGuid():N}";
-        var command = $"exec {Podman} {string.Join(' ', GlobalOptions)} run --rm --name {name} {quotedFlags} {Image} /bin/sh -c {DockerRunQuote(script)}";
+        // runc as root cannot raise nofile and nproc to podman's defaults for root on this host (DEVELOPERS.md), so the
+        // limits that work here go first, unless the policy's flags set their own.
+        var ulimits = string.Join(' ', new[] { "nofile", "nproc" }
+            .Where(limit => !quotedFlags.Contains($"--ulimit {limit}=", StringComparison.Ordinal))
+            .Select(limit => $"--ulimit {limit}=1024:1024"));
+        var command = $"exec {Podman} {string.Join(' ', GlobalOptions)} run --rm --name {name} {ulimits} {quotedFlags} {Image} /bin/sh -c {DockerRunQuote(script)}";
         try
         {
             return Host.Run("/bin/sh", ["-c", command], TimeSpan.FromMinutes(2), workingDirectory);
