@@ -16,6 +16,10 @@ public sealed class CliContext(TextWriter output, TextWriter error, TextReader? 
     /// the launcher as a child with its output copied to <see cref="Out"/> and <see cref="Err"/> (tests).</summary>
     public bool ReplaceProcessOnRun { get; init; }
 
+    /// <summary>When `polc run` runs the launcher as a child: how long before the launcher and everything below it
+    /// are killed, so that a program stuck under a too-narrow policy cannot hang a test run.</summary>
+    public TimeSpan ChildTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     public static CliContext FromConsole() => new(Console.Out, Console.Error, Console.In)
     {
         Colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null,

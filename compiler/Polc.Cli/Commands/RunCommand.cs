@@ -90,7 +90,7 @@ public static class RunCommand
         var request = new LaunchRequest(launcher, plan, flags, command);
         if (!context.ReplaceProcessOnRun)
         {
-            return LauncherProcess.RunChild(request, context.Out, context.Err);
+            return LauncherProcess.RunChild(request, context.Out, context.Err, context.ChildTimeout);
         }
         context.Out.Flush();
         context.Err.Flush();

@@ -53,9 +53,13 @@ public static partial class LauncherProcess
         }
     }
 
+    /// <summary>What <see cref="RunChild"/> returns when it had to kill the launcher, as timeout(1) does.</summary>
+    public const int TimedOut = 124;
+
     /// <summary>Runs the launcher as a child process with its output captured (for hosts that must not be
-    /// replaced, such as a test run). The plan goes through a private temporary file, removed afterwards.</summary>
-    public static int RunChild(LaunchRequest request, TextWriter output, TextWriter error)
+    /// replaced, such as a test run). The plan goes through a private temporary file, removed afterwards.
+    /// After <paramref name="timeout"/> the launcher and every process below it are killed.</summary>
+    public static int RunChild(LaunchRequest request, TextWriter output, TextWriter error, TimeSpan timeout)
     {
         var planFile = Path.Combine(Path.GetTempPath(), $"polc-plan-{Environment.ProcessId}-{Guid.NewGuid():N}.plan");
         try
@@ -82,9 +86,19 @@ public static partial class LauncherProcess
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
+            var finished = process.WaitForExit(timeout);
+            if (!finished)
+            {
+                process.Kill(entireProcessTree: true);
+            }
             process.WaitForExit();
             output.Write(stdout.Result);
             error.Write(stderr.Result);
+            if (!finished)
+            {
+                error.WriteLine($"polc: the program did not finish within {timeout.TotalSeconds:0} s; it was killed with everything it started");
+                return TimedOut;
+            }
             return process.ExitCode;
         }
         finally

@@ -25,11 +25,23 @@ public sealed class LearnedRules
     /// ended by a signal never returns from one), a sleep restarted after a stop, the end of a thread or process.</summary>
     public static readonly IReadOnlyList<string> Implicit = ["rt_sigreturn", "sigreturn", "restart_syscall", "exit", "exit_group"];
 
+    /// <summary>Calls whose appearance depends on timing, allowed with the call that needs them: a shell waits for a
+    /// child that has not exited yet by suspending until SIGCHLD (dash's `wait`), and reaps it with wait4 at once
+    /// when it already has, so a run that saw only wait4 may next time need rt_sigsuspend.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> TimingCompanions = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["wait4"] = ["rt_sigsuspend", "sigsuspend"],
+        ["waitid"] = ["rt_sigsuspend", "sigsuspend"],
+        ["waitpid"] = ["rt_sigsuspend", "sigsuspend"],
+    };
+
     public LearnedRules(Recording recording)
     {
         var arches = recording.Architectures.ToList();
-        var used = recording.Syscalls.Keys.Select(k => k.Syscall)
-            .Concat(Implicit.Where(i => arches.Any(a => SyscallTable.Exists(a, i))))
+        var seen = recording.Syscalls.Keys.Select(k => k.Syscall).ToHashSet(StringComparer.Ordinal);
+        var used = seen
+            .Concat(Implicit.Concat(seen.SelectMany(s => TimingCompanions.GetValueOrDefault(s, [])))
+                .Where(i => arches.Any(a => SyscallTable.Exists(a, i))))
             .ToHashSet(StringComparer.Ordinal);
         var conditioned = new List<LearnedRule>();
         foreach (var entry in ArgumentTable.Entries.Where(e => used.Contains(e.Syscall)))

@@ -49,6 +49,18 @@ public class LearnedPolicyWriterTests
     }
 
     [Fact]
+    public void Waiting_for_a_child_also_allows_suspending_until_it_exits()
+    {
+        var quiet = Recordings.Server();
+        Assert.NotEqual(SeccompActionKind.Allow, Recordings.Decide(Write(quiet).Policy, "rt_sigsuspend").Kind);
+        var waiting = Recordings.Server();
+        waiting.Count(Arch.X86_64, "wait4");
+        var (text, policy) = Write(waiting);
+        Assert.Equal(SeccompActionKind.Allow, Recordings.Decide(policy, "rt_sigsuspend").Kind);
+        Assert.DoesNotContain("sigsuspend,", text.Replace("rt_sigsuspend", "", StringComparison.Ordinal)); // x86_64 has no sigsuspend
+    }
+
+    [Fact]
     public void Arguments_that_matter_become_conditions_with_constant_names()
     {
         var (text, policy) = Write(Recordings.Server());

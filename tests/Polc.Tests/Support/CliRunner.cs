@@ -11,7 +11,7 @@ public static class CliRunner
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = Program.Run(args, new CliContext(output, error));
+        var exit = Program.Run(args, new CliContext(output, error) { ChildTimeout = TimeSpan.FromMinutes(2) });
         return new Outcome(exit, output.ToString(), error.ToString());
     }
 }
