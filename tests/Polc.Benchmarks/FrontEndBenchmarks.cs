@@ -67,7 +67,7 @@ public class FrontEndBenchmarks
         return sb.ToString();
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "polc.slnx")))

@@ -196,7 +196,18 @@ public static class NumberDispatch
             var how = default(Choice);
             for (var k = i; k < j; k++)
             {
-                var c = Cost(i, k, bound - 1).Cost + Cost(k + 1, j, bound - 1).Cost;
+                // A bounded tree never costs less than the unbounded one, so a split whose left side plus the right
+                // side's unbounded cost already reaches the best cannot win: skipping it changes nothing but time.
+                if (_freeCost[i, k] + _freeCost[k + 1, j] >= best)
+                {
+                    continue;
+                }
+                var left = Cost(i, k, bound - 1).Cost;
+                if (left + _freeCost[k + 1, j] >= best)
+                {
+                    continue;
+                }
+                var c = left + Cost(k + 1, j, bound - 1).Cost;
                 if (c < best)
                 {
                     (best, how) = (c, new Choice(k, -1));
