@@ -20,6 +20,20 @@ public sealed class CliContext(TextWriter output, TextWriter error, TextReader? 
     /// are killed, so that a program stuck under a too-narrow policy cannot hang a test run.</summary>
     public TimeSpan ChildTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Reads an input file, or reports `FILE: error POL9001: cannot read ...` and returns null.</summary>
+    public Polc.Compiler.Text.SourceText? ReadSource(string file)
+    {
+        try
+        {
+            return Polc.Compiler.Text.SourceText.FromFile(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Err.WriteLine($"{file}: error POL9001: cannot read `{file}`: {e.Message}");
+            return null;
+        }
+    }
+
     public static CliContext FromConsole() => new(Console.Out, Console.Error, Console.In)
     {
         Colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null,

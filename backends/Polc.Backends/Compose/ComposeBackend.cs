@@ -16,17 +16,7 @@ public sealed class ComposeBackend : IBackend
 
     public bool DefaultOn => true;
 
-    // As for the docker-args backend: syscalls, paths and socket families are in the profiles it names.
-    public IrSupport Supports(IrFeature feature) => feature switch
-    {
-        IrFeature.Capabilities or IrFeature.ReadOnlyRoot or IrFeature.Tmpfs or IrFeature.BindMounts or
-            IrFeature.NetworkNone or IrFeature.Memory or IrFeature.MemorySwap or IrFeature.MemoryReservation or
-            IrFeature.Cpu or IrFeature.CpuWeight or IrFeature.Cpuset or IrFeature.Pids or IrFeature.IoWeight or
-            IrFeature.IoLimits or IrFeature.Rlimits or IrFeature.Namespaces or IrFeature.Hostname or IrFeature.User or
-            IrFeature.Group or IrFeature.NoNewPrivileges or IrFeature.AppArmorLabel or IrFeature.SelinuxLabel => IrSupport.Handled,
-        IrFeature.Root or IrFeature.Masks or IrFeature.PortRules or IrFeature.IdMaps => IrSupport.Unsupported,
-        _ => IrSupport.NotApplicable,
-    };
+    public IrSupport Supports(IrFeature feature) => DockerRunSpec.Supports(feature);
 
     public BackendOutput Emit(PolicyIr policy, BackendOptions options)
     {

@@ -49,6 +49,20 @@ public sealed record DockerRunSpec(
     private static readonly HashSet<string> DockerUlimitNames =
         ["core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"];
 
+    /// <summary>What the spec, and so the `docker-args` and `compose` backends, does with each IR feature. Syscall rules
+    /// live in NAME.seccomp.json, path rules and socket families in the AppArmor profile the flags name; ambient
+    /// capabilities only matter for non-root users, where POL2410 says what Docker does.</summary>
+    public static IrSupport Supports(IrFeature feature) => feature switch
+    {
+        IrFeature.Capabilities or IrFeature.ReadOnlyRoot or IrFeature.Tmpfs or IrFeature.BindMounts or
+            IrFeature.NetworkNone or IrFeature.Memory or IrFeature.MemorySwap or IrFeature.MemoryReservation or
+            IrFeature.Cpu or IrFeature.CpuWeight or IrFeature.Cpuset or IrFeature.Pids or IrFeature.IoWeight or
+            IrFeature.IoLimits or IrFeature.Rlimits or IrFeature.Namespaces or IrFeature.Hostname or IrFeature.User or
+            IrFeature.Group or IrFeature.NoNewPrivileges or IrFeature.AppArmorLabel or IrFeature.SelinuxLabel => IrSupport.Handled,
+        IrFeature.Root or IrFeature.Masks or IrFeature.PortRules or IrFeature.IdMaps => IrSupport.Unsupported,
+        _ => IrSupport.NotApplicable,
+    };
+
     /// <param name="target">how warnings name the consumer, e.g. "`docker run`".</param>
     public static DockerRunSpec From(PolicyIr policy, string target)
     {

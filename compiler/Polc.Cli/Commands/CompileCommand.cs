@@ -46,14 +46,8 @@ public static class CompileCommand
         {
             return ExitCodes.UsageOrIo;
         }
-        SourceText source;
-        try
+        if (context.ReadSource(file) is not { } source)
         {
-            source = SourceText.FromFile(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            context.Err.WriteLine($"{file}: error POL9001: cannot read `{file}`: {e.Message}");
             return ExitCodes.UsageOrIo;
         }
         if (frequencyFile is not null && !File.Exists(frequencyFile))

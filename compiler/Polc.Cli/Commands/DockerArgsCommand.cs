@@ -28,14 +28,8 @@ public static class DockerArgsCommand
 
     public static int Run(CliContext context, string file)
     {
-        SourceText source;
-        try
+        if (context.ReadSource(file) is not { } source)
         {
-            source = SourceText.FromFile(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            context.Err.WriteLine($"{file}: error POL9001: cannot read `{file}`: {e.Message}");
             return ExitCodes.UsageOrIo;
         }
         var result = CompilationPipeline.Compile(source, [new DockerArgsBackend()], BackendOptions.Default);

@@ -32,14 +32,8 @@ public static class FmtCommand
         var exit = ExitCodes.Success;
         foreach (var file in files)
         {
-            SourceText source;
-            try
+            if (context.ReadSource(file) is not { } source)
             {
-                source = SourceText.FromFile(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                context.Err.WriteLine($"{file}: error POL9001: cannot read `{file}`: {e.Message}");
                 exit = ExitCodes.UsageOrIo;
                 continue;
             }

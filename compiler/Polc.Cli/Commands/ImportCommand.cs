@@ -48,14 +48,8 @@ public static class ImportCommand
         {
             return ExitCodes.UsageOrIo;
         }
-        SourceText source;
-        try
+        if (context.ReadSource(file) is not { } source)
         {
-            source = SourceText.FromFile(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            context.Err.WriteLine($"{file}: error POL9001: cannot read `{file}`: {e.Message}");
             return ExitCodes.UsageOrIo;
         }
         var options = new ImportOptions(policyName ?? DockerProfileImporter.PolicyNameFor(file), capabilities, label, arches, kernel);

@@ -155,10 +155,7 @@ public class KubernetesManifestTests
     public void Random_policies_give_valid_manifests()
     {
         var compiled = 0;
-        var sources = Enumerable.Range(1, 50).Select(seed => new RandomRuntimePolicy(seed).Generate())
-            .Concat(Enumerable.Range(1, 50).Select(seed => new RandomLsmPolicy(seed).Source()))
-            .Concat(Enumerable.Range(1, 50).Select(seed => new RandomPolicy(seed).Generate()));
-        foreach (var source in sources)
+        foreach (var source in RandomRuntimePolicy.OfEveryKind(50))
         {
             var result = CompilationPipeline.Compile(new SourceText("random.pol", source), [new KubernetesBackend()], BackendOptions.Default);
             if (result.HasErrors)

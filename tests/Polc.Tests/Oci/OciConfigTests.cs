@@ -58,10 +58,7 @@ public class OciConfigTests
     public void Random_policies_give_valid_configs()
     {
         var compiled = 0;
-        var sources = Enumerable.Range(1, 60).Select(seed => new RandomRuntimePolicy(seed).Generate())
-            .Concat(Enumerable.Range(1, 60).Select(seed => new RandomLsmPolicy(seed).Source()))
-            .Concat(Enumerable.Range(1, 60).Select(seed => new RandomPolicy(seed).Generate()));
-        foreach (var source in sources)
+        foreach (var source in RandomRuntimePolicy.OfEveryKind(60))
         {
             var result = CompilationPipeline.Compile(new SourceText("random.pol", source), [new OciBackend()], BackendOptions.Default);
             if (result.HasErrors)

@@ -17,6 +17,13 @@ public sealed class RandomRuntimePolicy(int seed)
 
     public int Seed { get; } = seed;
 
+    /// <summary>Seeds 1..<paramref name="perKind"/> of each generator: runtime settings, LSM rules (paths, sockets,
+    /// capabilities) and syscall rules, for backends that read every section.</summary>
+    public static IEnumerable<string> OfEveryKind(int perKind) =>
+        Enumerable.Range(1, perKind).Select(seed => new RandomRuntimePolicy(seed).Generate())
+            .Concat(Enumerable.Range(1, perKind).Select(seed => new Support.RandomLsmPolicy(seed).Source()))
+            .Concat(Enumerable.Range(1, perKind).Select(seed => new Support.RandomPolicy(seed).Generate()));
+
     public string Generate(Limits? limits = null)
     {
         limits ??= new Limits();
