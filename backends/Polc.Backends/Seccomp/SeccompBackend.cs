@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Polc.Backends.Seccomp.Bpf;
 using Polc.Backends.Seccomp.Codegen;
@@ -35,9 +36,30 @@ public sealed class SeccompBackend : IBackend
 
     public sealed record Filter(Arch Arch, BpfInstruction[] Program);
 
+    private sealed record Compiled(Filter[] Filters, Diagnostic[] Diagnostics);
+
+    /// <summary>A compile needs one IR's filters up to three times (the `expect` check, the .bpf files, the enforcer
+    /// plan); with the bundled weights they are made once per IR object.</summary>
+    private static readonly ConditionalWeakTable<PolicyIr, Compiled> WithBundledWeights = new();
+
     /// <summary>The filter of every listed architecture, checked against the kernel's limits; filters that break
     /// them are reported and left out.</summary>
     public static IReadOnlyList<Filter> Compile(PolicyIr policy, BackendOptions options, List<Diagnostic> diagnostics)
+    {
+        if (options.FrequencyFile is not null)
+        {
+            return CompileNow(policy, options, diagnostics);
+        }
+        var compiled = WithBundledWeights.GetValue(policy, ir =>
+        {
+            var found = new List<Diagnostic>();
+            return new Compiled([.. CompileNow(ir, options, found)], [.. found]);
+        });
+        diagnostics.AddRange(compiled.Diagnostics);
+        return compiled.Filters;
+    }
+
+    private static List<Filter> CompileNow(PolicyIr policy, BackendOptions options, List<Diagnostic> diagnostics)
     {
         var frequencies = LoadFrequencies(options, diagnostics);
         var compiler = new FilterCompiler(policy.Syscalls, frequencies);
