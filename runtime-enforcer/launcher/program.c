@@ -7,6 +7,10 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
 static const char *const cap_names[] = {
     "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
     "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
@@ -115,9 +119,17 @@ void exec_program(const struct plan *plan, char **argv, const void *saved_mask, 
              * socket is closed before the filter, which would hold even that close for the supervisor. */
             if (write(plan->listener_socket, "L", 1) != 1) die("seccomp", "cannot reach the supervisor: %s", strerror(errno));
             close(plan->listener_socket);
-            flags = SECCOMP_FILTER_FLAG_NEW_LISTENER; /* the listener descriptor is close-on-exec */
+            /* The listener descriptor is close-on-exec. Once the supervisor has a call, only a fatal signal may cut
+             * the wait: otherwise a SIGCHLD arriving while it reads a fork turns the fork into EINTR ("Cannot fork"
+             * from dash), where the kernel would have restarted it (Linux 5.19+; older kernels refuse the flag). */
+            flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
         }
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &program) < 0) die("seccomp", "cannot install the filter: %s", strerror(errno));
+        int installed = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &program);
+        if (installed < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
+            flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+            installed = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &program);
+        }
+        if (installed < 0) die("seccomp", "cannot install the filter: %s", strerror(errno));
         say("seccomp", "filter of %zu instructions installed", plan->filter_len / 8);
         if (for_seccomp && capset3(plan->cap_permitted, plan->cap_effective, plan->cap_inheritable) != 0)
             die("seccomp", "the filter forbids capset, which dropping CAP_SYS_ADMIN after it needs without no-new-privileges: %s", strerror(errno));

@@ -292,39 +292,79 @@ public static unsafe class Recorder
             }
         }
 
-        /// <summary>Answers notifications until no process holds the filter; false when the deadline passed first.</summary>
+        /// <summary>Answers notifications until no process holds the filter; false when the deadline passed first.
+        /// A receiving thread takes every notification off the listener at once, and this thread decodes and answers
+        /// them: a call the supervisor has received waits for its answer untouched by signals (the launcher asks for
+        /// SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV), while one still queued in the kernel is cut short by any signal.
+        /// A shell's fork interrupted by the SIGCHLD of the previous command fails ("Cannot fork") instead of being
+        /// restarted, so nothing may stay queued while a slow call is decoded.</summary>
         public bool Supervise()
         {
-            var idleSince = (DateTime?)null;
-            while (DateTime.UtcNow < deadline)
+            using var received = new System.Collections.Concurrent.BlockingCollection<Native.SeccompNotif>();
+            using var stop = new CancellationTokenSource();
+            var receiver = new Thread(() => Receive(received, stop.Token)) { IsBackground = true, Name = "polc learn: receive" };
+            receiver.Start();
+            try
             {
-                var poll = new Native.PollFd { Fd = _listener, Events = Native.PollIn };
-                var ready = Native.Poll(&poll, 1, 100);
-                if (ready > 0 && (poll.Revents & Native.PollIn) != 0)
+                var idleSince = (DateTime?)null;
+                while (DateTime.UtcNow < deadline)
                 {
-                    HandleOne();
-                    continue;
+                    if (received.TryTake(out var notification, 100))
+                    {
+                        Answer(notification);
+                        continue;
+                    }
+                    if (received.IsCompleted)
+                    {
+                        return true; // no process holds the filter any more
+                    }
+                    // Whatever outlives the launcher (only without a cgroup, i.e. without root) is not the workload.
+                    if (LauncherExited() && (idleSince ??= DateTime.UtcNow) + GraceAfterExit < DateTime.UtcNow)
+                    {
+                        return true;
+                    }
                 }
-                if (ready > 0 && (poll.Revents & (Native.PollHup | Native.PollErr | Native.PollNval)) != 0)
-                {
-                    return true; // no process holds the filter any more
-                }
-                // Whatever outlives the launcher (only without a cgroup, i.e. without root) is not the workload.
-                if (LauncherExited() && (idleSince ??= DateTime.UtcNow) + GraceAfterExit < DateTime.UtcNow)
-                {
-                    return true;
-                }
+                return false;
             }
-            return false;
+            finally
+            {
+                stop.Cancel();
+                receiver.Join();
+            }
         }
 
-        private void HandleOne()
+        private void Receive(System.Collections.Concurrent.BlockingCollection<Native.SeccompNotif> received, CancellationToken stop)
         {
-            Native.SeccompNotif notification = default;
-            if (Native.Ioctl(_listener, Native.NotifRecv, &notification) != 0)
+            try
             {
-                return; // the thread was interrupted or died meanwhile
+                while (!stop.IsCancellationRequested)
+                {
+                    var poll = new Native.PollFd { Fd = _listener, Events = Native.PollIn };
+                    var ready = Native.Poll(&poll, 1, 100);
+                    if (ready > 0 && (poll.Revents & Native.PollIn) != 0)
+                    {
+                        Native.SeccompNotif notification = default;
+                        if (Native.Ioctl(_listener, Native.NotifRecv, &notification) == 0)
+                        {
+                            received.Add(notification);
+                        }
+                        // otherwise the thread was interrupted or died meanwhile
+                        continue;
+                    }
+                    if (ready > 0 && (poll.Revents & (Native.PollHup | Native.PollErr | Native.PollNval)) != 0)
+                    {
+                        return;
+                    }
+                }
             }
+            finally
+            {
+                received.CompleteAdding();
+            }
+        }
+
+        private void Answer(Native.SeccompNotif notification)
+        {
             if (SyscallName(notification.Arch, notification.Nr) is { } call)
             {
                 var args = new ulong[6];
